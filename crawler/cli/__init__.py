@@ -1,0 +1,48 @@
+"""The ``scnews`` command line. Each command lives in its own module and is loaded only when used."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+# command name -> "module:attribute" (relative to this package). Add a line to add a command.
+COMMANDS: dict[str, str] = {
+    "parse": "parse:parse_command",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        module = importlib.import_module(f"{__name__}.{module_name}")
+        return getattr(module, attr)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="scnews")
+def cli() -> None:
+    """scnews: monitor the Chinanews Sichuan channel (www.sc.chinanews.com.cn).
+
+    Crawl articles into a SQLite database, then search, export and watch them.
+
+    Example: scnews crawl --replica
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: user errors print one line and exit non-zero; never a traceback for them."""
+    from crawler.database import DatabaseMissing
+
+    try:
+        cli.main(args=argv, prog_name="scnews", standalone_mode=True)
+    except DatabaseMissing as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,120 @@
+"""The one owner of the database schema.
+
+Everything that reads or writes the SQLite database opens it through ``open_database()``, which applies
+pending migrations (``sqlite_utils.Migrations``), so a database made by an older version upgrades in place.
+Add a table or column only by appending a migration here; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Database
+
+DEFAULT_DB = "scnews.db"
+ENV_VAR = "SCNEWS_DB"
+BUSY_TIMEOUT_MS = 30_000
+
+migrations = sqlite_utils.Migrations("scnews")
+
+
+class DatabaseMissing(Exception):
+    """Raised when a command that only reads is pointed at a database file that does not exist."""
+
+
+def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--db`` (or a setting) first, then ``$SCNEWS_DB``, then ``scnews.db`` in the working directory."""
+    return Path(explicit or os.environ.get(ENV_VAR) or DEFAULT_DB)
+
+
+def open_database(
+    path: str | os.PathLike[str] | None = None, *, create: bool = True, migrate: bool = True
+) -> Database:
+    """Open (and by default create and migrate) the database, in WAL mode with a busy timeout."""
+    db_path = resolve_db_path(path)
+    if not create and not db_path.exists():
+        raise DatabaseMissing(f"database not found: {db_path} (run 'scnews crawl' first, or pass --db)")
+    db = Database(db_path)
+    db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if migrate:
+        db.enable_wal()
+        migrations.apply(db)
+    return db
+
+
+@migrations()
+def m001_core_tables(db: Database) -> None:
+    db["articles"].create(
+        {
+            "article_id": str,
+            "url": str,
+            "channel": str,
+            "channel_name": str,
+            "title": str,
+            "published_at": str,
+            "source": str,
+            "editor": str,
+            "authors": str,  # JSON list
+            "body": str,
+            "disclaimer": str,
+            "images": str,  # JSON list of {"url", "caption"}
+            "template": str,
+            "mirror": int,
+            "warnings": str,  # JSON list
+            "field_layers": str,  # JSON object
+            "fetched_at": str,
+            "first_seen": str,
+            "last_seen": str,
+            "content_hash": str,
+            "duplicate_of": str,
+            "similarity": float,
+        },
+        pk="article_id",
+    )
+    db["articles"].create_index(["published_at"])
+    db["articles"].create_index(["channel", "published_at"])
+    db["articles"].create_index(["source"])
+    db["articles"].create_index(["duplicate_of"])
+    db["article_versions"].create(
+        {
+            "id": int,
+            "article_id": str,
+            "seen_at": str,
+            "title": str,
+            "body": str,
+            "source": str,
+            "editor": str,
+            "content_hash": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "article_id")],
+    )
+    db["article_versions"].create_index(["article_id"])
+    db["failures"].create(
+        {
+            "id": int,
+            "url": str,
+            "stage": str,  # fetch, parse, validate, dedupe, store
+            "reason": str,
+            "http_status": int,
+            "attempts": int,
+            "first_seen": str,
+            "last_seen": str,
+            "resolved_at": str,
+        },
+        pk="id",
+    )
+    db["failures"].create_index(["url", "stage"], unique=True)
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "arguments": str,  # JSON
+            "counts": str,  # JSON
+            "status": str,  # running, ok, failed, generic-share-exceeded, ...
+        },
+        pk="id",
+    )
