@@ -96,6 +96,7 @@ def m001_core_tables(db: Database) -> None:
         {
             "id": int,
             "url": str,
+            "canonical_url": str,  # crawler.urls.canonical_url(url): a success on a variant clears it
             "stage": str,  # fetch, parse, validate, dedupe, store
             "reason": str,
             "http_status": int,
@@ -107,6 +108,13 @@ def m001_core_tables(db: Database) -> None:
         pk="id",
     )
     db["failures"].create_index(["url", "stage"], unique=True)
+    db["failures"].create_index(["canonical_url"])
+    # Near-duplicate index: one row per (LSH band hash, article); see crawler/neardup.py.
+    db.execute(
+        "CREATE TABLE article_lsh (band_key INTEGER NOT NULL, article_id TEXT NOT NULL, "
+        "PRIMARY KEY (band_key, article_id)) WITHOUT ROWID"
+    )
+    db["article_lsh"].create_index(["article_id"])
     db["crawl_runs"].create(
         {
             "id": int,
