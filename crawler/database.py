@@ -126,3 +126,59 @@ def m001_core_tables(db: Database) -> None:
         },
         pk="id",
     )
+
+
+# --- Search (issue 5, crawler/search/): owned by the search module; keep appended migrations below. ---
+# search_index: contentless FTS5 over a derived text (CJK bigrams + tails, Latin words; crawler/search/cjk.py),
+# rowid = articles.rowid. Triggers queue every change of articles.title/body in search_dirty (with the text
+# that is in the index, needed to delete it from a contentless table), so rows written by any tool are found:
+# every search/export/serve first indexes the queue (crawler/search/index.py).
+SEARCH_TRIGGERS = (
+    """CREATE TRIGGER search_articles_bi BEFORE INSERT ON articles BEGIN
+        INSERT INTO search_dirty(doc, old_title, old_body, had_old)
+        SELECT rowid, title, body, 1 FROM articles WHERE article_id = NEW.article_id
+          AND NOT EXISTS (SELECT 1 FROM search_dirty d WHERE d.doc = articles.rowid);
+    END""",
+    """CREATE TRIGGER search_articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO search_dirty(doc, had_old) SELECT NEW.rowid, 0
+        WHERE NOT EXISTS (SELECT 1 FROM search_dirty d WHERE d.doc = NEW.rowid);
+    END""",
+    """CREATE TRIGGER search_articles_au AFTER UPDATE ON articles
+    WHEN OLD.title IS NOT NEW.title OR OLD.body IS NOT NEW.body OR OLD.rowid IS NOT NEW.rowid BEGIN
+        INSERT INTO search_dirty(doc, old_title, old_body, had_old) SELECT OLD.rowid, OLD.title, OLD.body, 1
+        WHERE NOT EXISTS (SELECT 1 FROM search_dirty d WHERE d.doc = OLD.rowid);
+        INSERT INTO search_dirty(doc, had_old) SELECT NEW.rowid, 0
+        WHERE NOT EXISTS (SELECT 1 FROM search_dirty d WHERE d.doc = NEW.rowid);
+    END""",
+    """CREATE TRIGGER search_articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO search_dirty(doc, old_title, old_body, had_old) SELECT OLD.rowid, OLD.title, OLD.body, 1
+        WHERE NOT EXISTS (SELECT 1 FROM search_dirty d WHERE d.doc = OLD.rowid);
+    END""",
+)
+
+
+@migrations()
+def m101_search_index(db: Database) -> None:
+    db.execute(
+        "CREATE TABLE search_dirty (doc INTEGER PRIMARY KEY, old_title TEXT, old_body TEXT, "
+        "had_old INTEGER NOT NULL DEFAULT 0)"
+    )
+    db.execute("CREATE TABLE search_meta (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute(
+        "CREATE VIRTUAL TABLE search_index USING fts5(title, body, content='', prefix='1', "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    for sql in SEARCH_TRIGGERS:
+        db.execute(sql)
+    db.execute("INSERT INTO search_dirty(doc, had_old) SELECT rowid, 0 FROM articles")
+    db["watches"].create(
+        {
+            "name": str,
+            "query": str,
+            "filters": str,  # JSON: since/until/channel/source/editor/author
+            "created_at": str,
+            "last_run": str,  # ISO time of the last `watch run`
+            "last_rowid": int,  # highest articles.rowid reported so far
+        },
+        pk="name",
+    )
