@@ -1,12 +1,16 @@
 """Scrapy settings for the scnews crawler. The project's own settings are prefixed SCNEWS_."""
 
+import os
+
 BOT_NAME = "scnews"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-# Politeness
+# Politeness (the crawl's defaults are for the live site; `scnews crawl --replica` relaxes them for loopback)
 ROBOTSTXT_OBEY = True
-USER_AGENT = "scnews/0.1 (news-monitoring crawler; +https://github.com/scnews/scnews)"
+USER_AGENT = os.environ.get("SCNEWS_USER_AGENT") or (
+    "scnews/0.1 (news-monitoring crawler; +https://github.com/scnews/scnews)"
+)
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.5
@@ -20,6 +24,28 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+# Retries wait: Retry-After when a 429/503 gives one (up to SCNEWS_RETRY_AFTER_MAX seconds, else give up),
+# otherwise SCNEWS_RETRY_BACKOFF_BASE * 2**n seconds, capped (crawler/middlewares.py).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+SCNEWS_RETRY_BACKOFF_BASE = 2.0
+SCNEWS_RETRY_BACKOFF_MAX = 60.0
+SCNEWS_RETRY_AFTER_MAX = 120.0
+# Optional HTTP cache for development (`scnews crawl --cache` or SCNEWS_HTTPCACHE=1).
+HTTPCACHE_ENABLED = os.environ.get("SCNEWS_HTTPCACHE", "").lower() in ("1", "true", "yes", "on")
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_EXPIRATION_SECS = 3600
+
+# The crawl (crawler/spiders/sc_chinanews.py): where the site is (the replica overrides it), how far back a
+# first run looks, list pages per channel, failures of earlier runs retried per run, and the share of
+# articles extracted by the generic layer above which a run exits non-zero (a template change on the site).
+SCNEWS_BASE_URL = os.environ.get("SCNEWS_BASE_URL") or "https://www.sc.chinanews.com.cn"
+SCNEWS_FIRST_RUN_SINCE = "2d"
+SCNEWS_MAX_PAGES = 10
+SCNEWS_RETRY_FAILED_LIMIT = 200
+SCNEWS_MAX_GENERIC_SHARE = float(os.environ.get("SCNEWS_MAX_GENERIC_SHARE") or 0.3)
 
 # Pipelines: validate -> normalise -> deduplicate -> store (see pipelines/)
 ITEM_PIPELINES: dict[str, int] = {}
