@@ -1,0 +1,658 @@
+"""The article parser: known selectors, then text patterns, then a generic body finder.
+
+``parse_article`` decodes the bytes, undoes a mirror copy, parses the document once with lxml, and fills each
+field from the first layer that yields it, recording the layer in ``field_layers`` (see rules.py for every
+selector and pattern). Pages that are not articles raise ``NotAnArticle``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urljoin
+
+from cssselect import HTMLTranslator
+from lxml import etree
+
+from crawler.channels import channel_name
+from crawler.record import Article, Image
+from crawler.urls import canonical_url, parse_article_url
+
+from . import rules
+from .dates import PageDate, china_naive, find_date, iso_china, parse_fetched_at, url_day
+from .encoding import decode_html
+from .errors import NotAnArticle
+from .mirror import undo_mirror
+from .text import Line, Walk, clean, element_text
+
+# ---------------------------------------------------------------------------------------------------------
+# Selectors compiled once
+# ---------------------------------------------------------------------------------------------------------
+
+_TRANSLATOR = HTMLTranslator()
+
+
+def _xpath(*css: str) -> etree.XPath:
+    return etree.XPath(" | ".join(_TRANSLATOR.css_to_xpath(c, prefix="descendant-or-self::") for c in css))
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    template: rules.Template
+    detect: etree.XPath
+    title: tuple[etree.XPath, ...]
+    meta: tuple[etree.XPath, ...]
+    body: etree.XPath
+    source: tuple[etree.XPath, ...]
+    date: tuple[etree.XPath, ...]
+    editor: tuple[etree.XPath, ...]
+    drop: etree.XPath | None
+    captions: etree.XPath | None
+
+
+def _compile(t: rules.Template) -> _Compiled:
+    return _Compiled(
+        template=t,
+        detect=_xpath(t.detect),
+        title=tuple(_xpath(c) for c in t.title),
+        meta=tuple(_xpath(c) for c in t.meta),
+        body=_xpath(t.body),
+        source=tuple(_xpath(c) for c in t.source),
+        date=tuple(_xpath(c) for c in t.date),
+        editor=tuple(_xpath(c) for c in t.editor),
+        drop=_xpath(*t.drop) if t.drop else None,
+        captions=_xpath(*t.captions) if t.captions else None,
+    )
+
+
+_TEMPLATES = tuple(_compile(t) for t in rules.TEMPLATES)
+_DROP = _xpath(*rules.DROP_SELECTORS)
+_CAPTIONS = _xpath(*rules.CAPTION_SELECTORS)
+_BODY = etree.XPath("//body")
+_H1 = etree.XPath("//body//h1")
+_TITLE = etree.XPath("//head/title | //title")
+_CANONICAL = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
+_OG_TITLE = etree.XPath("//meta[@property='og:title']/@content")
+_BASE = etree.XPath("//base/@href")
+_DISCLAIMER = etree.XPath(
+    "//body//*[not(self::script or self::style)][text()[contains(., $heading)]]"
+)
+_LABELLED = etree.XPath("//body//*[not(self::script or self::style)][text()[contains(., $label)]]")
+_LINKS = etree.XPath("//body//a")
+_CLOSING = re.compile(r"</(?:body|html)\s*>", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+
+LAYER_FIELDS = ("title", "published_at", "source", "editor", "body", "disclaimer", "authors")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The record being built
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    values: dict = field(default_factory=dict)
+    layers: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+    page_date: PageDate | None = None
+    images: list = field(default_factory=list)
+
+    def set(self, name: str, value, layer: str) -> None:
+        if value and name not in self.values:
+            self.values[name] = value
+            self.layers[name] = layer
+
+    def has(self, name: str) -> bool:
+        return name in self.values
+
+    def warn(self, warning: str) -> None:
+        if warning not in self.warnings:
+            self.warnings.append(warning)
+
+
+@dataclass
+class _Body:
+    lines: list[str]
+    images: list[Image]
+    editor: str | None = None
+    disclaimer: list[str] | None = None
+
+
+def parse_article(
+    body: bytes | str,
+    url: str | None = None,
+    *,
+    fetched_at: datetime | str | None = None,
+    encoding: str | None = None,
+) -> Article:
+    """The article in ``body`` (a page of any generation and encoding, or a mirror copy of one).
+
+    ``url`` is where the page was fetched from (default: its canonical link or og:url); ``fetched_at`` the
+    reference for relative dates; ``encoding`` the charset of the HTTP header, if any.
+    Raises NotAnArticle for a channel list, an error page, an empty or a truncated document.
+    """
+    fetched = parse_fetched_at(fetched_at)
+    reference = china_naive(fetched) if fetched else None
+    text, _codec = decode_html(body, encoding)
+    if not text.strip():
+        raise NotAnArticle("empty document")
+    text, mirror, mojibake = undo_mirror(text)
+    root = _parse(text)
+    closed = _CLOSING.search(text) is not None
+    return _Extractor(root, url, reference, closed, text).run(fetched, mirror, mojibake)
+
+
+def _parse(text: str) -> etree._Element:
+    if text.lstrip()[:5].lower() == "<?xml":
+        text = _XML_DECL.sub("", text, count=1)
+    try:
+        root = etree.fromstring(text, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is None or not _BODY(root):
+        raise NotAnArticle("not an HTML document")
+    return root
+
+
+class _Extractor:
+    def __init__(self, root, url: str | None, reference: datetime | None, closed: bool, text: str):
+        self.root = root
+        self.reference = reference
+        self.closed = closed
+        self.text_tail = text.rstrip()[-1:]
+        self.draft = _Draft()
+        self.page_url = (url or "").strip() or self._declared_url()
+        self.url_parts = parse_article_url(self.page_url) if self.page_url else None
+        self.url_date = url_day(self.url_parts.date) if self.url_parts else None
+        base = _BASE(root)
+        self.base_url = urljoin(self.page_url or "", base[0].strip()) if base else self.page_url
+        self.body_root = _BODY(root)[0]
+
+    # -- orchestration ----------------------------------------------------------------------------------
+
+    def run(self, fetched: datetime | None, mirror: bool, mojibake: bool) -> Article:
+        d = self.draft
+        disclaimer_lines, disclaimer_drop = self._disclaimer()
+        if disclaimer_lines:
+            d.set("disclaimer", "\n".join(disclaimer_lines), "pattern")
+        template = self._selectors(disclaimer_drop)
+        if template is None:
+            template = self._patterns(disclaimer_drop)
+        self._fill_missing(disclaimer_drop)
+        self._refuse_non_articles(template)
+        self._dates()
+        self._authors()
+        return self._record(template, fetched, mirror, mojibake)
+
+    # -- layer 1: known selectors -----------------------------------------------------------------------
+
+    def _selectors(self, disclaimer_drop: set) -> str | None:
+        root, d = self.root, self.draft
+        for compiled in _TEMPLATES:
+            if not compiled.detect(root):
+                continue
+            for xp in compiled.title:
+                title = _first_text(xp(root))
+                if title:
+                    d.set("title", title, "selector")
+                    break
+            meta_text = " ".join(element_text(el) for xp in compiled.meta for el in xp(root))
+            date_text = " ".join(element_text(el) for xp in compiled.date for el in xp(root))
+            for candidate in (date_text, meta_text):
+                found = find_date(candidate, reference=self.reference, url_date=self.url_date)
+                if found:
+                    d.page_date = found
+                    d.layers["published_at"] = "selector"
+                    break
+            for xp in compiled.source:
+                source = _source_from(xp(root))
+                if source:
+                    d.set("source", source, "selector")
+                    break
+            if not d.has("source") and meta_text:
+                match = rules.SOURCE.search(meta_text)
+                if match:
+                    d.set("source", match["value"], "selector")
+            for xp in compiled.editor:
+                editor = _editor_from(xp(root))
+                if editor:
+                    d.set("editor", editor, "selector")
+                    break
+            containers = compiled.body(root)
+            if containers:
+                container = containers[0]
+                drop = set(_DROP(container)) | disclaimer_drop
+                if compiled.drop is not None:
+                    drop.update(compiled.drop(container))
+                captions = set(_CAPTIONS(container))
+                if compiled.captions is not None:
+                    captions.update(compiled.captions(container))
+                walk = Walk(drop=drop, captions=captions).run(container)
+                self._take_body(walk.events, "selector", stop_lines=False)
+            return compiled.template.name
+        return None
+
+    # -- layer 2: text patterns (the 2024 layout) -----------------------------------------------------
+
+    def _patterns(self, disclaimer_drop: set) -> str:
+        d = self.draft
+        self.page_walk = walk = Walk(drop=set(_DROP(self.body_root)) | disclaimer_drop, captions=set(
+            _CAPTIONS(self.body_root))).run(self.body_root)
+        events = walk.events
+        meta_at = None
+        for i, (kind, item) in enumerate(events):
+            if kind == "line" and _is_meta_line(item.text):
+                meta_at = i
+                break
+        if meta_at is None:
+            template = "sc-2024" if d.has("disclaimer") else "generic"
+            self._generic(walk)
+            return template
+        meta = events[meta_at][1].text
+        found = find_date(meta, reference=self.reference, url_date=self.url_date)
+        if found:
+            d.page_date = found
+            d.layers["published_at"] = "pattern"
+        match = rules.SOURCE.search(meta)
+        if match:
+            d.set("source", match["value"], "pattern")
+        editor = _editor_in(meta)
+        if editor:
+            d.set("editor", editor, "pattern")
+        title = _title_before(events, meta_at)
+        if title:
+            d.set("title", title, "pattern")
+        self._take_body(events[meta_at + 1 :], "pattern", stop_lines=True)
+        if not d.has("body"):
+            self._generic(walk)
+        return "sc-2024"
+
+    # -- layer 3: generic -------------------------------------------------------------------------------
+
+    def _generic(self, walk: Walk) -> None:
+        """The densest cluster of paragraphs: the element whose paragraphs hold the most plain text."""
+        scores: dict = {}
+        for line in walk.lines:
+            if len(line.text) < rules.GOOD_LINE_MIN_CHARS or line.link_ratio > 0.3:
+                continue
+            block = line.block
+            key = block.getparent() if block.tag == "p" and block.getparent() is not None else block
+            scores[key] = scores.get(key, 0) + len(line.text)
+        if not scores:
+            return
+        best = max(scores, key=scores.get)
+        inside = Walk(drop=walk.drop, captions=walk.captions).run(best)
+        before = len(self.draft.values)
+        self._take_body(inside.events, "generic", stop_lines=True)
+        if len(self.draft.values) > before:
+            self.draft.warn("generic-body")
+        if not self.draft.page_date:
+            self._date_near(walk, best)
+
+    def _date_near(self, walk: Walk, best) -> None:
+        """Generic date: the last date-like line before the body cluster starts."""
+        lines = walk.lines
+        start = next((i for i, line in enumerate(lines) if _within(line.block, best)), len(lines))
+        for line in reversed(lines[max(0, start - 8) : start]):
+            if len(line.text) <= rules.META_LINE_MAX_CHARS:
+                found = find_date(line.text, reference=self.reference, url_date=self.url_date)
+                if found:
+                    self.draft.page_date = found
+                    self.draft.layers["published_at"] = "generic"
+                    return
+
+    # -- fields still missing: patterns over the whole page, then generic title ------------------------
+
+    def _fill_missing(self, disclaimer_drop: set) -> None:
+        d = self.draft
+        if not d.has("source"):
+            for el in _LABELLED(self.root, label="来源"):
+                if el in disclaimer_drop or _inside_any(el, disclaimer_drop):
+                    continue
+                match = rules.SOURCE.search(element_text(el))
+                if match:
+                    d.set("source", match["value"], "pattern")
+                    break
+        if not d.has("editor"):
+            for el in _LABELLED(self.root, label="编辑"):
+                if el in disclaimer_drop or _inside_any(el, disclaimer_drop):
+                    continue
+                editor = _editor_in(element_text(el))
+                if editor:
+                    d.set("editor", editor, "pattern")
+                    break
+        if not d.has("title"):
+            title = self._generic_title()
+            if title:
+                d.set("title", title, "generic")
+                d.warn("generic-title")
+
+    def _generic_title(self) -> str | None:
+        for el in _H1(self.root):
+            text = element_text(el)
+            if text:
+                return text
+        og = _OG_TITLE(self.root)
+        if og and clean(og[0]):
+            return clean(og[0])
+        for el in _TITLE(self.root):
+            text = element_text(el)
+            if text:
+                return rules.TITLE_SEPARATORS.split(text, maxsplit=1)[0].strip() or text
+        return None
+
+    # -- body lines: exclusions, captions, editor line, disclaimer --------------------------------------
+
+    def _take_body(self, events: list, layer: str, *, stop_lines: bool) -> None:
+        d = self.draft
+        title = d.values.get("title")
+        lines: list[str] = []
+        images: list[Image] = []
+        editor = None
+        last_image: Image | None = None  # an image not yet followed by text: the next caption is its
+        disclaimer: list[str] | None = None
+        for kind, item in events:
+            if disclaimer is not None:
+                if kind == "line":
+                    if _is_furniture(item):
+                        break
+                    disclaimer.append(item.text)
+                continue
+            if kind == "img":
+                image = self._image(item)
+                if image:
+                    images.append(image)
+                    last_image = image
+                continue
+            if kind == "caption":
+                if last_image is not None and last_image.caption is None:
+                    last_image.caption = item
+                continue
+            line: Line = item
+            t = line.text
+            if rules.DISCLAIMER_LINE.search(t):
+                if d.has("disclaimer"):
+                    break
+                disclaimer = [t]
+                continue
+            if stop_lines and rules.STOP_LINE.match(t):
+                break
+            if last_image is not None and last_image.caption is None and _is_caption_line(t):
+                last_image.caption = t
+                last_image = None
+                continue
+            last_image = None
+            if rules.EDITOR_LINE.match(t):
+                editor = editor or _editor_in(t)
+                continue
+            if _is_furniture(line) or (title and t == title and not lines):
+                continue
+            if _is_meta_line(t):
+                continue
+            lines.append(t)
+        if not lines:
+            return
+        d.set("body", "\n".join(lines), layer)
+        d.images = images
+        if editor:
+            d.set("editor", editor, "pattern")
+        if disclaimer:
+            d.set("disclaimer", "\n".join(disclaimer), "pattern")
+
+    def _image(self, el) -> Image | None:
+        src = (el.get("src") or el.get("data-src") or el.get("data-original") or "").strip()
+        if not src or src.startswith("data:"):
+            return None
+        if rules.IMAGE_SKIP.search(src) or rules.IMAGE_SKIP.search(el.get("class") or ""):
+            return None
+        for attr in ("width", "height"):
+            size = (el.get(attr) or "").strip().removesuffix("px")
+            if size.isdigit() and int(size) < rules.IMAGE_MIN_SIZE:
+                return None
+        return Image(url=urljoin(self.base_url or "", src), caption=None)
+
+    # -- disclaimer -------------------------------------------------------------------------------------
+
+    def _disclaimer(self) -> tuple[list[str], set]:
+        """(lines of the 版权与免责声明 block, the elements it occupies)."""
+        heads = _DISCLAIMER(self.root, heading=rules.DISCLAIMER_HEADING)
+        if not heads:
+            return [], set()
+        block = heads[0]
+        while block.tag not in rules.BLOCK_TAGS and block.getparent() is not None:
+            block = block.getparent()
+        own = Walk().run(block).lines
+        heading_len = len(own[0].text) if own else 0
+        if sum(len(line.text) for line in own) > heading_len + 20 or block.getparent() is None:
+            return [line.text for line in own], {block}
+        # a heading of its own: the items follow as siblings
+        lines = [line.text for line in own]
+        taken = {block}
+        for sibling in block.itersiblings():
+            if not isinstance(sibling.tag, str):
+                continue
+            sib_lines = Walk().run(sibling).lines
+            if not sib_lines or any(_is_furniture(line) for line in sib_lines):
+                break
+            lines.extend(line.text for line in sib_lines)
+            taken.add(sibling)
+        return lines, taken
+
+    # -- dates, authors ---------------------------------------------------------------------------------
+
+    def _dates(self) -> None:
+        d = self.draft
+        url_date = self.url_date
+        if d.page_date:
+            d.values["published_at"] = d.page_date.iso()
+            if d.page_date.year_from_url:
+                d.warn("year-from-url")
+            if url_date and d.page_date.value.date() != url_date:
+                d.warn("date-mismatch-url")
+        elif url_date:
+            d.values["published_at"] = iso_china(datetime(url_date.year, url_date.month, url_date.day))
+            d.layers["published_at"] = "url"
+            d.warn("date-from-url")
+        else:
+            d.layers.pop("published_at", None)
+
+    def _authors(self) -> None:
+        body = self.draft.values.get("body")
+        if not body:
+            return
+        lines = body.split("\n")
+        match = rules.DATELINE.match(lines[0])
+        names = _names(match["names"]) if match else []
+        if not names:
+            last = lines[-1]
+            if rules.END_MARK.search(last):
+                stripped = rules.END_MARK.sub("", last).rstrip()
+                last = stripped if stripped else (lines[-2] if len(lines) > 1 else "")
+            match = rules.BYLINE.search(last)
+            names = _names(match["names"]) if match else []
+        if names:
+            self.draft.set("authors", names, "pattern")
+
+    # -- refusals ---------------------------------------------------------------------------------------
+
+    def _refuse_non_articles(self, template: str) -> None:
+        d = self.draft
+        body = d.values.get("body", "")
+        has_meta = d.page_date is not None and d.layers.get("published_at") in ("selector", "pattern")
+        if not self.closed and (self.text_tail != ">" or len(body) < rules.TRUNCATED_MIN_CHARS):
+            raise NotAnArticle("truncated document (no closing </body> or </html>)")
+        if not has_meta:
+            title = " ".join(element_text(el) for el in _TITLE(self.root))
+            heading = d.values.get("title", "")
+            if len(body) < 2 * rules.MIN_ARTICLE_CHARS and (
+                rules.ERROR_TEXT.search(title) or rules.ERROR_TEXT.search(heading)
+            ):
+                raise NotAnArticle("error page")
+            links = _LINKS(self.root)
+            if len(links) >= rules.LIST_LINK_COUNT and len(body) < 3 * rules.MIN_ARTICLE_CHARS:
+                link_chars = sum(len(clean(a.text_content())) for a in links)
+                page_chars = len(clean(self.body_root.text_content())) or 1
+                if link_chars / page_chars >= rules.LIST_LINK_TEXT_RATIO:
+                    raise NotAnArticle("channel list page (many links, little text, no article meta)")
+            if len(body) < rules.MIN_ARTICLE_CHARS:
+                raise NotAnArticle("too little text and no article meta")
+        if not d.has("title"):
+            raise NotAnArticle("no title")
+
+    # -- the record -------------------------------------------------------------------------------------
+
+    def _record(self, template: str, fetched: datetime | None, mirror: bool, mojibake: bool) -> Article:
+        d = self.draft
+        parts = self.url_parts
+        if not self.page_url:
+            d.warn("no-url")
+        if not d.has("source"):
+            d.warn("no-source")
+        if not d.has("editor"):
+            d.warn("no-editor")
+        if mojibake:
+            d.warn("mirror-mojibake")
+        layers = {name: d.layers[name] for name in LAYER_FIELDS if name in d.layers and d.values.get(name)}
+        return Article(
+            url=canonical_url(self.page_url) if self.page_url else "",
+            article_id=parts.article_id if parts else None,
+            channel=parts.channel if parts else None,
+            channel_name=channel_name(parts.channel) if parts else None,
+            title=d.values.get("title", ""),
+            published_at=d.values.get("published_at"),
+            source=d.values.get("source"),
+            editor=d.values.get("editor"),
+            authors=d.values.get("authors", []),
+            body=d.values.get("body", ""),
+            disclaimer=d.values.get("disclaimer"),
+            images=d.images,
+            template=template,
+            mirror=mirror,
+            warnings=d.warnings,
+            field_layers=layers,
+            fetched_at=fetched.isoformat() if fetched else None,
+        )
+
+    def _declared_url(self) -> str:
+        for href in _CANONICAL(self.root):
+            if href and href.strip():
+                return href.strip()
+        return ""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _first_text(elements) -> str:
+    for el in elements:
+        text = element_text(el)
+        if text:
+            return text
+    return ""
+
+
+def _source_from(elements) -> str | None:
+    for el in elements:
+        text = element_text(el)
+        if not text:
+            continue
+        if "来源" in text:
+            match = rules.SOURCE.search(text)
+            if match:
+                return match["value"]
+            continue
+        if el.tag == "a" or el.get("id"):
+            return text
+    return None
+
+
+def _editor_in(text: str) -> str | None:
+    for pattern in rules.EDITOR:
+        match = pattern.search(text)
+        if match:
+            value = clean(match["value"])
+            if value:
+                return value
+    return None
+
+
+def _editor_from(elements) -> str | None:
+    for el in elements:
+        text = element_text(el)
+        if not text:
+            continue
+        editor = _editor_in(text)
+        if editor:
+            return editor
+        if el.get("id") and len(text) <= 20:  # a hidden span holding the bare name
+            return text
+    return None
+
+
+def _is_meta_line(text: str) -> bool:
+    if len(text) > rules.META_LINE_MAX_CHARS:
+        return False
+    return bool(rules.META_LINE.search(text) or rules.META_ANYWHERE.search(text))
+
+
+def _is_furniture(line: Line) -> bool:
+    t = line.text
+    return bool(
+        line.link_ratio > rules.LINK_LINE_RATIO
+        or rules.WIDGET_LINE.match(t)
+        or rules.BREADCRUMB_LINE.search(t)
+        or rules.STOP_LINE.match(t)
+    )
+
+
+def _is_caption_line(text: str) -> bool:
+    return len(text) <= rules.CAPTION_MAX_CHARS and bool(rules.CAPTION_LINE.search(text))
+
+
+def _title_before(events: list, index: int) -> str | None:
+    """The title in the 2024 layout: the last plain line before the meta line."""
+    seen = 0
+    for kind, item in reversed(events[:index]):
+        if kind != "line":
+            continue
+        seen += 1
+        if seen > 4:
+            break
+        if _is_furniture(item) or len(item.text) > 120:
+            continue
+        return item.text
+    return None
+
+
+def _names(group: str) -> list[str]:
+    names = []
+    for token in rules.AUTHOR_SPLIT.split(group):
+        if not token or token in rules.AUTHOR_ROLES or token.endswith(rules.AUTHOR_ROLE_SUFFIX):
+            continue
+        if rules.AUTHOR_NAME.match(token):
+            names.append(token)
+    return names
+
+
+def _within(el, ancestor) -> bool:
+    while el is not None:
+        if el is ancestor:
+            return True
+        el = el.getparent()
+    return False
+
+
+def _inside_any(el, elements: set) -> bool:
+    if not elements:
+        return False
+    parent = el.getparent()
+    while parent is not None:
+        if parent in elements:
+            return True
+        parent = parent.getparent()
+    return False

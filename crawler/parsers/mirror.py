@@ -1,0 +1,62 @@
+"""Mirror copies: Traditional characters with toned pinyin in ASCII brackets ("發(fā)展", "日?qǐng)?bào)").
+
+``undo_mirror`` strips the annotations and converts to Simplified, but only for a page that has both the
+pinyin pattern (several times) and Traditional characters: a genuine Simplified page is never touched.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_SYLLABLE = rf"[a-zü]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}"
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+# "發(fā)" -> "發": one toned syllable in brackets right after a Han character (stray inner spaces allowed).
+PINYIN = re.compile(rf"(?<=[{_HAN}])\(\s*{_SYLLABLE}\s*\)")
+# "日?qǐng)?bào)" -> "日??": a "?" that swallowed the opening bracket, then a bare syllable and ")".
+MOJIBAKE = re.compile(rf"\?\s*{_SYLLABLE}\s*\)")
+# Quick pre-check: a page without any tone mark is never a mirror.
+_ANY_TONE = re.compile(rf"[{_TONED}]")
+MIN_ANNOTATIONS = 3
+
+
+@lru_cache(maxsize=1)
+def _converter():  # created once, and only when a mirror is met
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _converter().convert(text)
+
+
+def looks_like_mirror(text: str) -> bool:
+    """True when ``text`` carries the pinyin annotations of a mirror copy (a cheap test first)."""
+    if not _ANY_TONE.search(text):
+        return False
+    count = 0
+    for _ in PINYIN.finditer(text):
+        count += 1
+        if count >= MIN_ANNOTATIONS:
+            return True
+    return False
+
+
+def strip_pinyin(text: str) -> tuple[str, bool]:
+    """(text without the annotations, whether mojibake was met)."""
+    text, mojibake = MOJIBAKE.subn("?", text)
+    return PINYIN.sub("", text), bool(mojibake)
+
+
+def undo_mirror(text: str) -> tuple[str, bool, bool]:
+    """(text, is_mirror, had_mojibake). A page that is not a Traditional mirror comes back unchanged."""
+    if not looks_like_mirror(text):
+        return text, False, False
+    stripped, mojibake = strip_pinyin(text)
+    simplified = to_simplified(stripped)
+    if simplified == stripped:  # pinyin on a Simplified page: a language lesson, not a mirror
+        return text, False, False
+    return simplified, True, mojibake
