@@ -75,9 +75,7 @@ _TITLE = etree.XPath("//head/title | //title")
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
 _OG_TITLE = etree.XPath("//meta[@property='og:title']/@content")
 _BASE = etree.XPath("//base/@href")
-_DISCLAIMER = etree.XPath(
-    "//body//*[not(self::script or self::style)][text()[contains(., $heading)]]"
-)
+_DISCLAIMER = etree.XPath("//body//*[not(self::script or self::style)][text()[contains(., $heading)]]")
 _LABELLED = etree.XPath("//body//*[not(self::script or self::style)][text()[contains(., $label)]]")
 _LINKS = etree.XPath("//body//a")
 _CLOSING = re.compile(r"</(?:body|html)\s*>", re.I)
@@ -239,8 +237,9 @@ class _Extractor:
 
     def _patterns(self, disclaimer_drop: set) -> str:
         d = self.draft
-        self.page_walk = walk = Walk(drop=set(_DROP(self.body_root)) | disclaimer_drop, captions=set(
-            _CAPTIONS(self.body_root))).run(self.body_root)
+        self.page_walk = walk = Walk(
+            drop=set(_DROP(self.body_root)) | disclaimer_drop, captions=set(_CAPTIONS(self.body_root))
+        ).run(self.body_root)
         events = walk.events
         meta_at = None
         for i, (kind, item) in enumerate(events):
@@ -308,6 +307,17 @@ class _Extractor:
 
     def _fill_missing(self, disclaimer_drop: set) -> None:
         d = self.draft
+        if d.page_date is None:  # a meta line outside the template's meta elements
+            for el in _LABELLED(self.root, label="来源"):
+                if el in disclaimer_drop or _inside_any(el, disclaimer_drop):
+                    continue
+                text = element_text(el)
+                if _is_meta_line(text):
+                    found = find_date(text, reference=self.reference, url_date=self.url_date)
+                    if found:
+                        d.page_date = found
+                        d.layers["published_at"] = "pattern"
+                        break
         if not d.has("source"):
             for el in _LABELLED(self.root, label="来源"):
                 if el in disclaimer_drop or _inside_any(el, disclaimer_drop):

@@ -18,12 +18,19 @@ ABSOLUTE = (
     # 2024年04月11日 10:57
     re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日" + _HMS),
     # 2024-04-11 10:57:00, [2024-04-11], 2024/04/11, 2024.04.11
-    re.compile(r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)(?:T|\b)?" + _HMS),
+    re.compile(
+        r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)(?:T|\b)?" + _HMS
+    ),
 )
-# Forms without a year: "04-11 10:57", "4月11日 10:57" (a time is required, so a dateline "5月23日电" is no date).
+# Forms without a year: "04-11 10:57", "4月11日 10:57".
+# A time is required, so a dateline "5月23日电" is no date.
 NO_YEAR = (
-    re.compile(r"(?<![\d-])(?P<m>\d{1,2})-(?P<d>\d{1,2})[\s\u3000\xa0]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"),
-    re.compile(r"(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日[\s\u3000\xa0]*(?P<H>\d{1,2})[:：](?P<M>\d{2})"),
+    re.compile(
+        r"(?<![\d-])(?P<m>\d{1,2})-(?P<d>\d{1,2})[\s\u3000\xa0]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
+    ),
+    re.compile(
+        r"(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日[\s\u3000\xa0]*(?P<H>\d{1,2})[:：](?P<M>\d{2})"
+    ),
 )
 # Relative forms, handed to dateparser with the fetch time as reference.
 RELATIVE = re.compile(
@@ -52,7 +59,9 @@ def _build(y: int, m: int, d: int, hh: str | None, mm: str | None, ss: str | Non
         return None
 
 
-def find_date(text: str, *, reference: datetime | None = None, url_date: date | None = None) -> PageDate | None:
+def find_date(
+    text: str, *, reference: datetime | None = None, url_date: date | None = None
+) -> PageDate | None:
     """The first date in ``text`` (a meta line or element), or None.
 
     ``reference`` (naive China time) resolves relative forms; ``url_date`` supplies a missing year.
@@ -61,7 +70,9 @@ def find_date(text: str, *, reference: datetime | None = None, url_date: date | 
         return None
     for pattern in ABSOLUTE:
         for match in pattern.finditer(text):
-            value = _build(int(match["y"]), int(match["m"]), int(match["d"]), match["H"], match["M"], match["S"])
+            value = _build(
+                int(match["y"]), int(match["m"]), int(match["d"]), match["H"], match["M"], match["S"]
+            )
             if value is not None:
                 return PageDate(value)
     if url_date is not None:

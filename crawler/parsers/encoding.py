@@ -10,7 +10,13 @@ import codecs
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
 # Labels decoded as a superset (w3lib's table covers most; these are made explicit).
-SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
+SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "cp936": "gb18030",
+    "x-gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+}
 DETECTION_ORDER = ("utf-8", "gb18030")
 
 

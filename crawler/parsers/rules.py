@@ -173,9 +173,7 @@ SOURCE = re.compile(
 )
 EDITOR = (
     re.compile(rf"【{_SPACE}*(?:责任)?编辑{_SPACE}*{_COLON}{_SPACE}*(?P<value>[^】]+?){_SPACE}*】"),
-    re.compile(
-        rf"(?:责任)?编辑{_SPACE}*{_COLON}{_SPACE}*(?P<value>[^\s\u3000\xa0)）】\]|｜,，;；]+)"
-    ),
+    re.compile(rf"(?:责任)?编辑{_SPACE}*{_COLON}{_SPACE}*(?P<value>[^\s\u3000\xa0)）】\]|｜,，;；]+)"),
 )
 # A line that is nothing but an editor statement ("编辑：X", "【编辑:X】", "(责任编辑：X)").
 EDITOR_LINE = re.compile(
@@ -185,7 +183,8 @@ EDITOR_LINE = re.compile(
 DISCLAIMER_HEADING = "版权与免责声明"
 DISCLAIMER_LINE = re.compile(r"版权与免责声明")
 
-# The dateline group at the start of the body: "中新网四川新闻5月23日 电 (杨勇  邓文鑫)", "...电(记者 王逸飞)".
+# The dateline group at the start of the body:
+# "中新网四川新闻5月23日 电 (杨勇  邓文鑫)", "中新网成都10月6日电(记者 王逸飞)".
 DATELINE = re.compile(r"^[^。，,；;]{0,40}?电\s*[(（](?P<names>[^()（）]{1,60})[)）]")
 # A byline group at the end of the last paragraph (before "(完)"): "...发展。(川观智库研究员 黄爱林)".
 BYLINE = re.compile(r"[(（](?P<names>[^()（）]{1,60})[)）]\s*$")
@@ -209,11 +208,15 @@ STOP_LINE = re.compile(
 BREADCRUMB_LINE = re.compile(r"^(?:首页|首頁|当前位置|您的位置|你的位置)\s*[>＞›»/]|[>＞›»]\s*正文$")
 
 # An image caption written as a paragraph right after the picture.
-CAPTION_LINE = re.compile(r"^(?:图为|图：|图:|[(（]?图\d*[)）]|上图|下图|左图|右图)|(?:摄|摄影|供图|资料图)[)）]?$")
+CAPTION_LINE = re.compile(
+    r"^(?:图为|图：|图:|[(（]?图\d*[)）]|上图|下图|左图|右图)|(?:摄|摄影|供图|资料图)[)）]?$"
+)
 CAPTION_MAX_CHARS = 160
 
 # <title> suffixes: "标题-中新网", "标题_中国新闻网·四川新闻".
-TITLE_SEPARATORS = re.compile(r"\s*(?:[-_|｜—–]+)\s*(?=[^-_|｜—–]*(?:中新|新闻|网|chinanews)[^-_|｜—–]*$)", re.I)
+TITLE_SEPARATORS = re.compile(
+    r"\s*(?:[-_|｜—–]+)\s*(?=[^-_|｜—–]*(?:中新|新闻|网|chinanews)[^-_|｜—–]*$)", re.I
+)
 
 # Error pages.
 ERROR_TEXT = re.compile(

@@ -19,18 +19,8 @@ def clean(text: str | None) -> str:
 
 
 def element_text(el: etree._Element) -> str:
-    """The text of ``el`` as one cleaned line (scripts and styles left out)."""
-    return clean(" ".join(_texts(el)))
-
-
-def _texts(el: etree._Element):
-    if el.text:
-        yield el.text
-    for child in el:
-        if isinstance(child.tag, str) and child.tag not in rules.SKIP_TAGS:
-            yield from _texts(child)
-        if child.tail:
-            yield child.tail
+    """The text of ``el`` as one cleaned line: its lines joined by a space (scripts and styles left out)."""
+    return " ".join(line.text for line in Walk().run(el).lines)
 
 
 @dataclass(slots=True)
