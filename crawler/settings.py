@@ -29,6 +29,7 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.ReplicaHostMiddleware": 560,
 }
 SCNEWS_RETRY_BACKOFF_BASE = 2.0
 SCNEWS_RETRY_BACKOFF_MAX = 60.0
@@ -48,7 +49,15 @@ SCNEWS_RETRY_FAILED_LIMIT = 200
 SCNEWS_MAX_GENERIC_SHARE = float(os.environ.get("SCNEWS_MAX_GENERIC_SHARE") or 0.3)
 
 # Pipelines: validate -> normalise -> deduplicate -> store (see pipelines/)
-ITEM_PIPELINES: dict[str, int] = {}
+ITEM_PIPELINES: dict[str, int] = {
+    "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.normalize.NormalizePipeline": 200,
+    "pipelines.dedupe.DedupePipeline": 300,
+    "pipelines.store.StorePipeline": 400,
+}
+SCNEWS_BATCH_SIZE = 500  # articles per write transaction
+SCNEWS_MIN_BODY_CHARS = 40  # non-space body characters an article needs (pipelines/validate.py)
+SCNEWS_MIN_SHORT_BODY_CHARS = 5  # the same for video and picture pages
 
 # Storage: the database file (overridden by --db and $SCNEWS_DB)
 SCNEWS_DB = None
