@@ -12,14 +12,19 @@ Run statuses: ``running`` while a crawl runs, ``ok`` when it finished well, anyt
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
+from crawler import neardup
+from crawler.record import RECORD_FIELDS, Article
 from crawler.urls import canonical_url
 
 FAILURE_STAGES = ("fetch", "parse", "validate", "dedupe", "store")
@@ -78,12 +83,188 @@ def known_article_ids(db: Database, ids: Iterable[str]) -> set[str]:
     return found
 
 
+VERSIONED_FIELDS = ("title", "body", "source", "editor")
+"""A change in one of these makes a new version (the old content goes to ``article_versions``)."""
+_JSON_FIELDS = ("authors", "images", "warnings", "field_layers")
+ARTICLE_COLUMNS = (*RECORD_FIELDS, "content_hash", "duplicate_of", "similarity")
+
+
+def content_hash(article: Article) -> str:
+    """Hash of the versioned fields: equal hashes mean an unchanged re-crawl."""
+    payload = json.dumps([getattr(article, name) for name in VERSIONED_FIELDS], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+def article_row(article: Article) -> dict[str, Any]:
+    """The ``articles`` row of a record (lists and objects as JSON text), without the bookkeeping columns."""
+    row = article.to_dict()
+    for name in _JSON_FIELDS:
+        row[name] = json.dumps(row[name], ensure_ascii=False)
+    row["mirror"] = int(bool(row["mirror"]))
+    row["content_hash"] = content_hash(article)
+    return row
+
+
+def row_to_article(row: dict[str, Any]) -> Article:
+    """The record back from an ``articles`` row (bookkeeping columns dropped)."""
+    values = {name: row.get(name) for name in RECORD_FIELDS}
+    for name in _JSON_FIELDS:
+        values[name] = json.loads(values[name]) if values[name] else ({} if name == "field_layers" else [])
+    values["mirror"] = bool(values["mirror"])
+    return Article.from_dict(values)
+
+
+def get_article(db: Database, article_id: str) -> dict[str, Any] | None:
+    """The stored row of one article (JSON columns left as text), or None."""
+    rows = list(db.query("SELECT * FROM articles WHERE article_id = ?", [article_id]))
+    return rows[0] if rows else None
+
+
+@dataclass
+class PendingArticle:
+    """An article waiting in the batch, with what the deduplication decided for it."""
+
+    row: dict[str, Any]
+    band_keys: list[int] = field(default_factory=list)
+    duplicate_of: str | None = None
+    similarity: float | None = None
+    # Later articles that this (earlier) one becomes the original of: (article_id, similarity).
+    relinks: list[tuple[str, float]] = field(default_factory=list)
+
+
+class ArticleWriter:
+    """Batches articles and writes them in one transaction per batch.
+
+    At flush each article is compared, inside the transaction, with the committed row of the same id: none
+    means ``new``; the same content hash ``unchanged`` (only ``last_seen`` moves); another hash ``changed``
+    (the old title, body, source and editor go to ``article_versions`` with the time they were last seen).
+    Nothing is visible to ``known_article_ids`` before its batch commits, so a crawl killed midway loses at
+    most the uncommitted batch, which the next run fetches again.
+    """
+
+    def __init__(self, db: Database, batch_size: int = 500):
+        self.db = db
+        self.batch_size = max(1, int(batch_size))
+        self.pending: list[PendingArticle] = []
+        self._pending_hash: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.pending)
+
+    def stored_hash(self, article_id: str) -> str | None:
+        """Content hash of the article as it will be after the pending batch commits, else as committed."""
+        if article_id in self._pending_hash:
+            return self._pending_hash[article_id]
+        row = self.db.conn.execute(
+            "SELECT content_hash FROM articles WHERE article_id = ?", [article_id]
+        ).fetchone()
+        return row[0] if row else None
+
+    def add(self, item: PendingArticle) -> bool:
+        """Queue an article; True when the batch is full and should be flushed."""
+        self.pending.append(item)
+        self._pending_hash[item.row["article_id"]] = item.row["content_hash"]
+        return len(self.pending) >= self.batch_size
+
+    def flush(self) -> Counter[str]:
+        """Write the pending batch in one transaction; returns the counts of what it did."""
+        counts: Counter[str] = Counter()
+        if not self.pending:
+            return counts
+        now = utc_now()
+        conn = self.db.conn
+        insert_sql = (
+            f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}, first_seen, last_seen) "
+            f"VALUES ({', '.join('?' * (len(ARTICLE_COLUMNS) + 2))})"
+        )
+        update_sql = (
+            f"UPDATE articles SET {', '.join(f'{c} = ?' for c in ARTICLE_COLUMNS)}, last_seen = ? "
+            "WHERE article_id = ?"
+        )
+        with write_transaction(self.db):
+            for item in self.pending:
+                row = {**item.row, "duplicate_of": item.duplicate_of, "similarity": item.similarity}
+                aid = row["article_id"]
+                values = [row[c] for c in ARTICLE_COLUMNS]
+                old = conn.execute(
+                    "SELECT content_hash, title, body, source, editor, last_seen FROM articles "
+                    "WHERE article_id = ?",
+                    [aid],
+                ).fetchone()
+                if old is None:
+                    conn.execute(insert_sql, [*values, now, now])
+                    counts["new"] += 1
+                elif old[0] == row["content_hash"]:
+                    conn.execute(
+                        "UPDATE articles SET last_seen = ?, fetched_at = COALESCE(?, fetched_at) "
+                        "WHERE article_id = ?",
+                        [now, row["fetched_at"], aid],
+                    )
+                    counts["unchanged"] += 1
+                    continue
+                else:
+                    conn.execute(
+                        "INSERT INTO article_versions (article_id, seen_at, title, body, source, editor, "
+                        "content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [aid, old[5], old[1], old[2], old[3], old[4], old[0]],
+                    )
+                    conn.execute(update_sql, [*values, now, aid])
+                    conn.execute("DELETE FROM article_lsh WHERE article_id = ?", [aid])
+                    counts["changed"] += 1
+                if item.band_keys:
+                    conn.executemany(
+                        "INSERT OR IGNORE INTO article_lsh (band_key, article_id) VALUES (?, ?)",
+                        [(key, aid) for key in item.band_keys],
+                    )
+                if item.duplicate_of:
+                    counts["duplicates"] += 1
+                conn.execute(
+                    "UPDATE failures SET resolved_at = ? WHERE resolved_at IS NULL "
+                    "AND (url = ? OR canonical_url = ?)",
+                    [now, row["url"], row["url"]],
+                )
+            for item in self.pending:
+                for later_id, similarity in item.relinks:
+                    self._relink(item.row["article_id"], later_id, similarity)
+        self.pending.clear()
+        self._pending_hash.clear()
+        return counts
+
+    def _relink(self, original: str, later_id: str, similarity: float) -> None:
+        """``later_id`` (and what pointed at it) now points at the earlier ``original``."""
+        conn = self.db.conn
+        children = [
+            row[0]
+            for row in conn.execute("SELECT article_id FROM articles WHERE duplicate_of = ?", [later_id])
+            if row[0] != original
+        ]
+        conn.execute(
+            "UPDATE articles SET duplicate_of = ?, similarity = ? WHERE article_id = ?",
+            [original, similarity, later_id],
+        )
+        if not children:
+            return
+        marks = ", ".join("?" * (len(children) + 1))
+        bodies = dict(
+            conn.execute(
+                f"SELECT article_id, body FROM articles WHERE article_id IN ({marks})", [original, *children]
+            ).fetchall()
+        )
+        similarities = neardup.jaccard_many(
+            neardup.normalise_text(bodies.get(original) or ""),
+            [(child, neardup.normalise_text(bodies.get(child) or "")) for child in children],
+        )
+        for child in children:
+            conn.execute(
+                "UPDATE articles SET duplicate_of = ?, similarity = ? WHERE article_id = ?",
+                [original, round(similarities[child], 4), child],
+            )
+
+
 # --- failures ---------------------------------------------------------------------------------------------
 
 
-def record_failure(
-    db: Database, url: str, stage: str, reason: str, http_status: int | None = None
-) -> None:
+def record_failure(db: Database, url: str, stage: str, reason: str, http_status: int | None = None) -> None:
     """Record that ``url`` failed at ``stage``; a repeat adds one attempt and reopens a resolved row."""
     if stage not in FAILURE_STAGES:
         raise ValueError(f"unknown failure stage {stage!r} (one of {', '.join(FAILURE_STAGES)})")

@@ -1,0 +1,57 @@
+"""Normalise: one canonical URL per article and tidy whitespace, so equal content hashes mean equal text."""
+
+from __future__ import annotations
+
+import re
+
+from scrapy.crawler import Crawler
+
+from crawler.record import Article
+from crawler.urls import canonical_url, parse_article_url
+from pipelines.items import as_article
+
+_SPACES = re.compile(r"[\s\u3000\u00a0]+")
+_EDGE = " \t\r\n\u3000\u00a0"
+
+
+def tidy(text: str | None) -> str | None:
+    """Whitespace runs (incl. U+3000 and nbsp) collapsed to one space, ends trimmed; None when empty."""
+    if text is None:
+        return None
+    text = _SPACES.sub(" ", text).strip()
+    return text or None
+
+
+def tidy_lines(text: str | None) -> str:
+    lines = (tidy(line) for line in (text or "").splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def normalise(article: Article) -> Article:
+    article.url = canonical_url(article.url)
+    parts = parse_article_url(article.url)
+    if parts is not None:
+        article.article_id = article.article_id or parts.article_id
+        article.channel = article.channel or parts.channel
+    article.title = tidy(article.title) or ""
+    for name in ("source", "editor", "channel_name"):
+        setattr(article, name, tidy(getattr(article, name)))
+    article.body = tidy_lines(article.body)
+    if article.disclaimer is not None:
+        article.disclaimer = tidy_lines(article.disclaimer) or None
+    authors = (tidy(a) for a in article.authors)
+    article.authors = list(dict.fromkeys(a for a in authors if a))
+    article.warnings = sorted(set(article.warnings))
+    for image in article.images:
+        image.caption = tidy(image.caption)
+    return article
+
+
+class NormalizePipeline:
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
+        return cls()
+
+    def process_item(self, item):
+        article = as_article(item)
+        return item if article is None else normalise(article)

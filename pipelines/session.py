@@ -1,0 +1,113 @@
+"""What the pipelines of one crawl share: the database, the batch writer and the near-duplicate index.
+
+The validate, dedupe and store pipelines each call ``session_for(crawler)`` and get the same object; the
+database opens at the first ``open_spider`` and closes after the last ``close_spider``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections import Counter
+from pathlib import Path
+from weakref import WeakKeyDictionary
+
+from scrapy.crawler import Crawler
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from sqlite_utils import Database
+
+from crawler import storage
+from crawler.database import ENV_VAR, open_database, resolve_db_path
+from crawler.neardup import NearDupIndex
+from crawler.storage import ArticleWriter, PendingArticle
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 500
+STAT_PREFIX = "scnews/"
+
+
+def db_path_from_settings(settings: BaseSettings) -> Path:
+    """``--db`` (a command-line setting) first, then ``$SCNEWS_DB``, the SCNEWS_DB setting, ./scnews.db."""
+    value = settings.get("SCNEWS_DB")
+    priority = settings.getpriority("SCNEWS_DB") or 0
+    if value and priority >= SETTINGS_PRIORITIES["cmdline"]:
+        return resolve_db_path(value)
+    if os.environ.get(ENV_VAR):
+        return resolve_db_path(None)
+    return resolve_db_path(value)
+
+
+class StoreSession:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.db_path = db_path_from_settings(crawler.settings)
+        self.batch_size = crawler.settings.getint("SCNEWS_BATCH_SIZE", DEFAULT_BATCH_SIZE)
+        self.db: Database | None = None
+        self.writer: ArticleWriter | None = None
+        self.index: NearDupIndex | None = None
+        self.decisions: dict[str, PendingArticle] = {}
+        self._users = 0
+
+    # --- lifecycle ---
+    def acquire(self) -> None:
+        if self._users == 0:
+            self.db = open_database(self.db_path)
+            self.writer = ArticleWriter(self.db, self.batch_size)
+            self.index = NearDupIndex(self.db)
+        self._users += 1
+
+    def release(self) -> None:
+        self._users -= 1
+        if self._users == 0 and self.db is not None:
+            self.flush()
+            self.db.close()
+            self.db = self.writer = self.index = None
+
+    # --- stats ---
+    def count(self, name: str, value: int = 1) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(STAT_PREFIX + name, value)
+
+    # --- writes ---
+    def record_failure(self, url: str, stage: str, reason: str) -> None:
+        """A dropped item: written to ``failures`` (and counted); logged when even that fails."""
+        self.count("dropped")
+        self.count(f"dropped/{stage}")
+        try:
+            assert self.db is not None
+            storage.record_failure(self.db, url, stage, reason)
+        except (sqlite3.Error, AssertionError) as exc:
+            logger.error("could not record the %s failure of %s (%s): %s", stage, url, reason, exc)
+
+    def flush(self) -> Counter[str]:
+        """Commit the pending batch; on a database error its articles are recorded as store failures."""
+        if self.writer is None or not len(self.writer):
+            return Counter()
+        assert self.index is not None
+        batch = list(self.writer.pending)
+        try:
+            counts = self.writer.flush()
+        except sqlite3.Error as exc:
+            logger.error("could not store a batch of %d articles: %s", len(batch), exc)
+            self.writer.pending.clear()
+            self.writer._pending_hash.clear()
+            counts = Counter()
+            for item in batch:
+                self.record_failure(item.row["url"], "store", f"database error: {exc}")
+        finally:
+            self.index.clear_pending()
+        for name, value in counts.items():
+            self.count(name, value)
+        return counts
+
+
+_sessions: WeakKeyDictionary[Crawler, StoreSession] = WeakKeyDictionary()
+
+
+def session_for(crawler: Crawler) -> StoreSession:
+    session = _sessions.get(crawler)
+    if session is None:
+        session = _sessions[crawler] = StoreSession(crawler)
+    return session

@@ -1,0 +1,40 @@
+"""Store: batched writes, one transaction per ``SCNEWS_BATCH_SIZE`` articles (default 500), flushed at close.
+
+Counts go to the crawl stats as ``scnews/new``, ``scnews/changed``, ``scnews/unchanged``,
+``scnews/duplicates`` and ``scnews/dropped`` (plus ``scnews/dropped/<stage>``) once their batch commits.
+"""
+
+from __future__ import annotations
+
+from scrapy.crawler import Crawler
+
+from crawler.storage import PendingArticle, article_row
+from pipelines.items import as_article
+from pipelines.session import session_for
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler):
+        self.session = session_for(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.session.acquire()
+
+    def close_spider(self) -> None:
+        self.session.flush()
+        self.session.release()
+
+    def process_item(self, item):
+        article = as_article(item)
+        if article is None or not article.article_id:
+            return item
+        writer = self.session.writer
+        assert writer is not None
+        pending = self.session.decisions.pop(article.article_id, None) or PendingArticle(article_row(article))
+        if writer.add(pending):
+            self.session.flush()
+        return article
