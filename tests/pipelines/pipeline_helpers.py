@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "articles"
 
 
 def text(name: str) -> str:
-    return (DATA / f"{name}.txt").read_text(encoding="utf-8")
+    return (DATA / f"{name}.txt").read_text(encoding="utf-8").strip()
 
 
 def fixture_article(case: str) -> Article:

@@ -1,0 +1,61 @@
+from pipeline_helpers import article, text
+
+from crawler.neardup import jaccard, normalise_text, shingle_set
+
+
+def similarity(a: str, b: str) -> float:
+    return jaccard(shingle_set(normalise_text(text(a))), shingle_set(normalise_text(text(b))))
+
+
+def test_hand_made_pairs_fall_on_the_right_side_of_the_threshold():
+    assert 0.6 < similarity("aigc_original", "aigc_reissue") < 0.7
+    for other in ("aigc_other_1", "aigc_other_2"):
+        assert similarity("aigc_original", other) < 0.05
+
+
+def test_a_partner_reissue_is_stored_and_linked_to_the_original(crawl, query):
+    original = article("207510", text("aigc_original"))
+    reissue = article(
+        "207530", text("aigc_reissue"), published_at="2024-04-11T16:20:00+08:00", source="川观新闻"
+    )
+    run = crawl([original, reissue])
+
+    rows = query("SELECT article_id, duplicate_of, similarity FROM articles ORDER BY article_id")
+    assert [(r["article_id"], r["duplicate_of"]) for r in rows] == [("207510", None), ("207530", "207510")]
+    assert 0.6 < rows[1]["similarity"] < 0.7
+    assert run.stat("new") == 2 and run.stat("duplicates") == 1
+
+
+def test_unrelated_articles_on_the_same_topic_do_not_link(crawl, query):
+    crawl(
+        [
+            article("207510", text("aigc_original")),
+            article("207601", text("aigc_other_1"), published_at="2024-04-18T09:00:00+08:00"),
+            article("207655", text("aigc_other_2"), published_at="2024-04-20T18:00:00+08:00"),
+        ]
+    )
+    assert query("SELECT COUNT(*) AS n FROM articles WHERE duplicate_of IS NOT NULL") == [{"n": 0}]
+
+
+def test_links_work_across_runs(crawl, query):
+    crawl([article("207510", text("aigc_original"))])
+    run = crawl([article("207530", text("aigc_reissue"), published_at="2024-04-12T08:00:00+08:00")])
+    assert query("SELECT duplicate_of FROM articles WHERE article_id = '207530'") == [
+        {"duplicate_of": "207510"}
+    ]
+    assert run.stat("duplicates") == 1
+
+
+def test_an_original_crawled_after_its_copies_becomes_their_target(crawl, query):
+    late = "2024-04-12T08:00:00+08:00"
+    crawl([article("207530", text("aigc_reissue"), published_at=late)])
+    crawl([article("207540", text("aigc_reissue") + "\n(完)", published_at=late)])
+    crawl([article("207510", text("aigc_original"))])
+
+    rows = query("SELECT article_id, duplicate_of, similarity FROM articles ORDER BY article_id")
+    assert [(r["article_id"], r["duplicate_of"]) for r in rows] == [
+        ("207510", None),
+        ("207530", "207510"),
+        ("207540", "207510"),
+    ]
+    assert all(0.6 < r["similarity"] < 0.7 for r in rows[1:])
