@@ -78,6 +78,8 @@ _BASE = etree.XPath("//base/@href")
 _DISCLAIMER = etree.XPath("//body//*[not(self::script or self::style)][text()[contains(., $heading)]]")
 _LABELLED = etree.XPath("//body//*[not(self::script or self::style)][text()[contains(., $label)]]")
 _LINKS = etree.XPath("//body//a")
+_LINK_TEXT = etree.XPath("//body//a//text()")
+_PAGE_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style)]")
 _CLOSING = re.compile(r"</(?:body|html)\s*>", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
@@ -237,7 +239,7 @@ class _Extractor:
 
     def _patterns(self, disclaimer_drop: set) -> str:
         d = self.draft
-        self.page_walk = walk = Walk(
+        walk = Walk(
             drop=set(_DROP(self.body_root)) | disclaimer_drop, captions=set(_CAPTIONS(self.body_root))
         ).run(self.body_root)
         events = walk.events
@@ -501,10 +503,9 @@ class _Extractor:
                 rules.ERROR_TEXT.search(title) or rules.ERROR_TEXT.search(heading)
             ):
                 raise NotAnArticle("error page")
-            links = _LINKS(self.root)
-            if len(links) >= rules.LIST_LINK_COUNT and len(body) < 3 * rules.MIN_ARTICLE_CHARS:
-                link_chars = sum(len(clean(a.text_content())) for a in links)
-                page_chars = len(clean(self.body_root.text_content())) or 1
+            if len(body) < 3 * rules.MIN_ARTICLE_CHARS and len(_LINKS(self.root)) >= rules.LIST_LINK_COUNT:
+                link_chars = _chars(_LINK_TEXT(self.root))
+                page_chars = _chars(_PAGE_TEXT(self.root)) or 1
                 if link_chars / page_chars >= rules.LIST_LINK_TEXT_RATIO:
                     raise NotAnArticle("channel list page (many links, little text, no article meta)")
             if len(body) < rules.MIN_ARTICLE_CHARS:
@@ -556,6 +557,11 @@ class _Extractor:
 # ---------------------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------------------
+
+
+def _chars(texts) -> int:
+    """Characters of some text nodes, whitespace left out."""
+    return len("".join("".join(texts).split()))
 
 
 def _first_text(elements) -> str:

@@ -153,12 +153,16 @@ _COLON = r"[:：]"
 
 # A date as the page's meta line or meta element gives it (any of the absolute forms of dates.py).
 _DAY = r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2})"
+_DAY_NO_YEAR = r"(?:\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}-\d{1,2})"
+_RELATIVE = r"(?:\d+\s*(?:秒|分钟|小时|天|周)前|刚刚|今天|昨天|前天)"
 _TIME = rf"\d{{1,2}}{_COLON}\d{{2}}(?:{_COLON}\d{{2}})?"
 META_DATE = rf"{_DAY}(?:{_SPACE}*{_TIME})?"
-# The 2024 meta line: "2024年04月11日 10:57 来源：四川日报 编辑：曹惠君" (a line opening with date and time,
-# or with a date soon followed by 来源).
+# The 2024 meta line: "2024年04月11日 10:57 来源：四川日报 编辑：曹惠君".
+# A line opening with a date and a time, or with any date (also "04-11 10:57", "3小时前")
+# soon followed by 来源 or 编辑.
 META_LINE = re.compile(
-    rf"^{_DAY}{_SPACE}*{_TIME}(?:$|{_SPACE}|来源|(?:责任)?编辑)|^{_DAY}.{{0,12}}来源{_SPACE}*{_COLON}"
+    rf"^{_DAY}{_SPACE}*{_TIME}(?:$|{_SPACE}|来源|(?:责任)?编辑)|"
+    rf"^(?:{_DAY}|{_DAY_NO_YEAR}|{_RELATIVE}).{{0,12}}?(?:来源|(?:责任)?编辑){_SPACE}*{_COLON}"
 )
 META_LINE_MAX_CHARS = 120
 # Text holding both 来源： and a date is a meta line too, in either order.
@@ -232,5 +236,5 @@ GOOD_LINE_MIN_CHARS = 10  # a line counts towards the densest cluster from this 
 LINK_LINE_RATIO = 0.5  # a line whose text is mostly link text is navigation
 MIN_ARTICLE_CHARS = 100  # body text below this, with no article meta, is not an article
 LIST_LINK_COUNT = 25  # this many links ...
-LIST_LINK_TEXT_RATIO = 0.5  # ... carrying this share of the text, with no article meta: a channel list
+LIST_LINK_TEXT_RATIO = 0.35  # ... carrying this share of the text (list dates and pager take the rest)
 TRUNCATED_MIN_CHARS = 200  # a document with no closing tags and less body text than this is truncated
