@@ -10,6 +10,8 @@ import click
 # command name -> "module:attribute" (relative to this package). Add a line to add a command.
 COMMANDS: dict[str, str] = {
     "parse": "parse:parse_command",
+    "crawl": "crawl:crawl_command",
+    "replica": "replica:replica_command",
 }
 
 
