@@ -1,0 +1,297 @@
+"""One cron-ready crawl run: lock, run record, Scrapy in-process, progress, summary, exit code.
+
+``run_crawl(CrawlOptions(...))`` returns the process exit code:
+
+====  =====================================================================================================
+0     the run finished (pages that failed are in ``failures`` and are retried by the next run)
+1     the run failed: no list page could be fetched, the crawl was interrupted, or it stopped on an error
+2     bad arguments (a bad ``--since``, an unknown channel, ...): one line on stderr, nothing crawled
+3     the run finished but the share of articles extracted by the generic layer (articles stored in the last
+      24 hours) is above ``SCNEWS_MAX_GENERIC_SHARE``: the site's templates have probably changed
+75    another crawl holds the lock on this database (EX_TEMPFAIL): this run did nothing
+====  =====================================================================================================
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from crawler.crawl_args import CrawlArgumentError, parse_channels, parse_positive_int, parse_when
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_GENERIC_SHARE = 3
+EXIT_LOCKED = 75
+
+# Settings for crawling the replica on loopback: no throttling, short timeouts, quick retries, and a first
+# run that covers the whole replica (its articles are dated in the past).
+REPLICA_SETTINGS: dict[str, Any] = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "DOWNLOAD_TIMEOUT": 1.0,
+    "RETRY_TIMES": 2,
+    "SCNEWS_RETRY_BACKOFF_BASE": 0.05,
+    "SCNEWS_RETRY_BACKOFF_MAX": 0.5,
+    "SCNEWS_RETRY_AFTER_MAX": 10,
+    "SCNEWS_FIRST_RUN_SINCE": "2000-01-01",
+}
+
+
+class LockHeld(Exception):
+    pass
+
+
+@contextmanager
+def crawl_lock(db_path: Path) -> Iterator[Path]:
+    """An exclusive ``fcntl.flock`` on ``<db>.lock``, released when the process ends in any way."""
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LockHeld(str(lock_path)) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield lock_path
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock; the file stays (removing it would race)
+
+
+@dataclass
+class CrawlOptions:
+    db_path: str | None = None
+    channels: str | None = None
+    since: str | None = None
+    until: str | None = None
+    max_pages: int | None = None
+    refresh: bool = False
+    replica: bool = False  # start the bundled replica and crawl it
+    replica_url: str | None = None  # crawl a replica already running there
+    cache: bool = False
+    quiet: bool = False
+    verbose: bool = False
+    settings: dict[str, Any] = field(default_factory=dict)  # NAME=VALUE overrides, last word
+
+
+def validate(options: CrawlOptions) -> None:
+    """Raise ``CrawlArgumentError`` for any bad argument, before anything is locked or crawled."""
+    from datetime import datetime
+
+    from crawler.crawl_args import CHINA
+
+    now = datetime.now(CHINA)
+    parse_channels(options.channels)
+    since = parse_when(options.since, now) if options.since else None
+    until = parse_when(options.until, now, name="--until", end_of_day=True) if options.until else None
+    if since and until and until < since:
+        raise CrawlArgumentError("--until is before --since")
+    if options.max_pages is not None:
+        parse_positive_int(options.max_pages, "--max-pages")
+    if options.replica and options.replica_url:
+        raise CrawlArgumentError("--replica and --replica-url exclude each other")
+
+
+def build_settings(options: CrawlOptions, base_url: str | None, progress: bool):
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    overrides: dict[str, Any] = {
+        "LOG_LEVEL": "INFO" if options.verbose else ("ERROR" if options.quiet else "WARNING"),
+        "RETRY_GIVE_UP_LOG_LEVEL": "INFO",  # a page that fails is recorded in `failures` and summarised
+        "SCNEWS_PROGRESS": progress,
+    }
+    if progress:
+        overrides["EXTENSIONS"] = {"crawler.progress.ProgressExtension": 500}
+    if options.db_path:
+        overrides["SCNEWS_DB"] = str(options.db_path)
+    if base_url:
+        overrides.update(REPLICA_SETTINGS)
+        overrides["SCNEWS_BASE_URL"] = base_url
+    if options.cache:
+        overrides["HTTPCACHE_ENABLED"] = True
+    settings.setdict(overrides, priority="cmdline")
+    settings.setdict(dict(options.settings), priority="cmdline")
+    return settings
+
+
+def generic_share(db, stats: dict[str, Any]) -> tuple[int, int, str]:
+    """(generic, total, basis): articles stored in the last 24 hours, else the articles of this run."""
+    try:
+        row = db.execute(
+            "SELECT SUM(template = 'generic'), COUNT(*) FROM articles "
+            "WHERE julianday(first_seen) >= julianday('now', '-1 day')"
+        ).fetchone()
+    except Exception:  # noqa: BLE001 - an older schema without first_seen: fall back to the run's count
+        row = (0, 0)
+    if row and row[1]:
+        return int(row[0] or 0), int(row[1]), "articles stored in the last 24 h"
+    total = int(stats.get("scnews/articles", 0))
+    return int(stats.get("scnews/template/generic", 0)), total, "articles parsed this run"
+
+
+def _counts(stats: dict[str, Any]) -> dict[str, Any]:
+    keys = {
+        "requests": "downloader/request_count",
+        "responses": "response_received_count",
+        "list_pages": "scnews/list_pages",
+        "articles": "scnews/articles",
+        "skipped_known": "scnews/skipped_known",
+        "new": "scnews/new",
+        "changed": "scnews/changed",
+        "unchanged": "scnews/unchanged",
+        "duplicates": "scnews/duplicates",
+        "dropped": "scnews/dropped",
+        "failed": "scnews/failed",
+        "failed_fetch": "scnews/failed/fetch",
+        "failed_parse": "scnews/failed/parse",
+        "retried_failures": "scnews/retried_failures",
+        "resolved_failures": "scnews/resolved_failures",
+        "generic": "scnews/template/generic",
+    }
+    return {name: int(stats.get(key, 0) or 0) for name, key in keys.items()}
+
+
+def summary_lines(run_id: int, status: str, counts: dict[str, Any], seconds: float) -> list[str]:
+    share = counts.get("generic_share")
+    share_text = "n/a (no articles)" if share is None else f"{share:.1%}"
+    return [
+        f"scnews crawl: {status} (run {run_id}, {seconds:.1f} s, window from {counts.get('since', '?')})",
+        f"  requests   {counts['requests']} sent, {counts['list_pages']} list pages read",
+        f"  articles   {counts['articles']} parsed, {counts['skipped_known']} skipped as already stored",
+        f"  stored     new {counts['new']}, changed {counts['changed']}, unchanged {counts['unchanged']}, "
+        f"duplicates {counts['duplicates']}, dropped {counts['dropped']}",
+        f"  failed     {counts['failed']} (fetch {counts['failed_fetch']}, parse {counts['failed_parse']}); "
+        f"retried from earlier runs {counts['retried_failures']}, resolved {counts['resolved_failures']}",
+        f"  generic    {share_text} of {counts.get('generic_basis', 'articles')} "
+        f"({counts.get('generic_count', 0)}/{counts.get('generic_total', 0)}, "
+        f"threshold {counts.get('generic_threshold', 0):.0%})",
+    ]
+
+
+def run_crawl(options: CrawlOptions, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        validate(options)
+    except CrawlArgumentError as exc:
+        print(f"Error: {exc}", file=err)
+        return EXIT_USAGE
+
+    from crawler.database import resolve_db_path
+
+    db_path = resolve_db_path(options.db_path)
+    try:
+        with crawl_lock(db_path):
+            return _locked_run(options, db_path, out, err)
+    except LockHeld as exc:
+        print(f"scnews crawl: another crawl is running on {db_path} (lock {exc}); nothing done", file=err)
+        return EXIT_LOCKED
+
+
+def _locked_run(options: CrawlOptions, db_path: Path, out: TextIO, err: TextIO) -> int:
+    from crawler.database import open_database
+    from crawler.storage import finish_run, start_run
+
+    db = open_database(db_path)
+    replica = None
+    base_url = options.replica_url
+    arguments = {
+        "channels": options.channels,
+        "since": options.since,
+        "until": options.until,
+        "max_pages": options.max_pages,
+        "refresh": options.refresh,
+        "replica": bool(options.replica or options.replica_url),
+    }
+    run_id = start_run(db, arguments)
+    started = time.monotonic()
+    status, code, stats = "failed", EXIT_FAILED, {}
+    try:
+        if options.replica:
+            from crawler.replica import ReplicaServer, ReplicaSite
+
+            replica = ReplicaServer(ReplicaSite(slow_seconds=3.0)).start()
+            base_url = replica.url
+        progress = err.isatty() and not options.quiet
+        settings = build_settings(options, base_url, progress)
+        stats, reason = _crawl(settings, options)
+        status, code = _outcome(reason, stats)
+    except KeyboardInterrupt:
+        status, code = "interrupted", EXIT_FAILED
+    finally:
+        if replica is not None:
+            replica.stop()
+        counts = _counts(stats)
+        counts["since"] = stats.get("scnews/window_since")
+        generic, total, basis = generic_share(db, stats)
+        threshold = float(settings_value(options, "SCNEWS_MAX_GENERIC_SHARE"))
+        counts.update(
+            generic_count=generic,
+            generic_total=total,
+            generic_basis=basis,
+            generic_share=(generic / total) if total else None,
+            generic_threshold=threshold,
+        )
+        if code == EXIT_OK and total and generic / total > threshold:
+            status, code = "generic-share-exceeded", EXIT_GENERIC_SHARE
+        finish_run(db, run_id, status, counts)
+        db.close()
+    for line in summary_lines(run_id, status, counts, time.monotonic() - started):
+        print(line, file=out)
+    if code == EXIT_GENERIC_SHARE:
+        print(
+            f"scnews crawl: {counts['generic_share']:.0%} of {basis} came from the generic layer "
+            f"(threshold {threshold:.0%}): the site's templates have probably changed",
+            file=err,
+        )
+    return code
+
+
+def settings_value(options: CrawlOptions, name: str) -> Any:
+    if name in options.settings:
+        return options.settings[name]
+    import crawler.settings as project
+
+    return getattr(project, name)
+
+
+def _outcome(reason: str | None, stats: dict[str, Any]) -> tuple[str, int]:
+    if reason in ("shutdown", "cancelled"):
+        return "interrupted", EXIT_FAILED
+    if reason != "finished":
+        return "failed", EXIT_FAILED
+    if not stats.get("scnews/list_pages") and not stats.get("scnews/articles"):
+        return "failed", EXIT_FAILED  # not one list page could be read: the site is unreachable or changed
+    return "ok", EXIT_OK
+
+
+def _crawl(settings, options: CrawlOptions) -> tuple[dict[str, Any], str | None]:
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.spiders.sc_chinanews import ScChinanewsSpider
+
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(ScChinanewsSpider)
+    kwargs: dict[str, Any] = {"channels": options.channels, "since": options.since, "until": options.until}
+    if options.max_pages is not None:
+        kwargs["max_pages"] = options.max_pages
+    if options.refresh:
+        kwargs["refresh"] = "1"
+    process.crawl(crawler, **kwargs)
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    return stats, stats.get("finish_reason")

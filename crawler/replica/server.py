@@ -1,0 +1,126 @@
+"""The replica's HTTP server: a real server on 127.0.0.1 (stdlib ``ThreadingHTTPServer``) in a thread.
+
+Besides the site's paths it answers two control endpoints (robots.txt keeps crawlers out of them):
+``GET /_replica/requests`` (the request log as JSON) and ``POST /_replica/articles`` with a JSON object
+``{"channel": "cjbd", "title": "...", "date": "2024-04-11", "paragraphs": ["..."]}`` (adds an article,
+which the channel's list shows at once; answers ``{"path": ...}``).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import asdict
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from crawler.replica.site import ReplicaSite
+from crawler.urls import CANONICAL_HOST, is_site_host
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+    def _send(self, status: int, headers: dict[str, str], body: bytes, *, head: bool = False) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _serve(self, head: bool = False) -> None:
+        site = self.server.site
+        path = urlsplit(self.path).path or "/"
+        host_header = (self.headers.get("Host") or "").strip()
+        hostname = host_header.split(":")[0].lower()
+        user_agent = self.headers.get("User-Agent") or ""
+        try:
+            if is_site_host(hostname) and hostname != CANONICAL_HOST:
+                # Another host form of the site (www.sc.chinanews.com): 301 to the canonical form, here.
+                location = f"{self.server.url}{path}"
+                site.record(self.command, path, host_header, 301, user_agent)
+                self._send(301, {"Location": location, "Content-Type": "text/plain"}, b"moved", head=head)
+                return
+            if path == "/_replica/requests":
+                body = json.dumps([asdict(r) for r in site.requests()], ensure_ascii=False).encode()
+                self._send(200, {"Content-Type": "application/json"}, body, head=head)
+                return
+            status, headers, body, delay = site.answer(path)
+            site.record(self.command, path, host_header, status, user_agent)
+            if delay:
+                time.sleep(delay)
+            self._send(status, headers, body, head=head)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a timeout): nothing to answer
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        self._serve()
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._serve(head=True)
+
+    def do_POST(self) -> None:  # noqa: N802
+        if urlsplit(self.path).path != "/_replica/articles":
+            self._send(404, {"Content-Type": "text/plain"}, b"not found")
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            data = json.loads(self.rfile.read(length) or b"{}")
+            path = self.server.site.add_article(
+                str(data["channel"]),
+                title=data.get("title"),
+                date=data.get("date"),
+                article_id=data.get("article_id"),
+                paragraphs=data.get("paragraphs"),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            self._send(400, {"Content-Type": "text/plain"}, f"bad request: {exc}".encode())
+            return
+        self._send(201, {"Content-Type": "application/json"}, json.dumps({"path": path}).encode())
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    site: ReplicaSite
+    url: str
+
+
+class ReplicaServer:
+    """``with ReplicaServer(ReplicaSite()) as replica: ... replica.url ...`` (port 0 picks a free port)."""
+
+    def __init__(self, site: ReplicaSite | None = None, port: int = 0, host: str = "127.0.0.1") -> None:
+        self.site = site or ReplicaSite()
+        self.httpd = _Server((host, port), _Handler)
+        self.httpd.site = self.site
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://{host}:{self.port}"
+        self.httpd.url = self.url
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> ReplicaServer:
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="scnews-replica", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever()
+
+    def __enter__(self) -> ReplicaServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,305 @@
+"""What the offline replica serves: the site's pages, kept in memory, plus the faults a crawl must survive.
+
+Content:
+- the article fixtures copied into ``crawler/replica/site/articles/<case>/``
+  (``python -m crawler.replica.build``): each served at the path of its URL with the bytes and
+  ``Content-Type`` it was saved with (a GBK page keeps its bytes and charset); a fixture page that links ``_2`` pages gets synthetic continuation pages;
+- synthetic articles for every channel (``synthetic_per_channel``, more for ``cjbd`` so its list has several
+  pages), and ``extra_articles`` more for benchmarks;
+- channel list pages ``/{code}/index.shtml``, ``index_2.shtml``, ... newest first, ``page_size`` items each;
+- ``robots.txt`` disallowing ``/private/`` and ``/_replica/``.
+
+Faults (``faults=True``), all linked from the ``shms`` list: a 404, a 500 that succeeds on the next request,
+a 429 with ``Retry-After`` that succeeds after it, a page slower than the crawl's timeout, an error page
+served with status 200 (not an article), and a link into ``/private/`` (robots.txt forbids it). Article
+fixtures whose URL uses another host form (``www.sc.chinanews.com``) are linked under that host; a request
+carrying such a ``Host`` header is answered with a 301 to the same path on the replica (the ``.com.cn`` form).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date as Date
+from datetime import datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from crawler.channels import CHANNELS
+from crawler.crawl_args import CHINA
+from crawler.replica.pages import ListEntry, article_page, list_page, soft_404_page, synthetic_paragraphs
+from crawler.urls import CANONICAL_HOST, parse_article_url
+
+ROBOTS_TXT = b"User-agent: *\nDisallow: /private/\nDisallow: /_replica/\n"
+SYNTHETIC_ANCHOR = Date(2024, 4, 10)  # synthetic articles are dated this day and the days before
+FAULT_DAY = "2024-04-10"
+
+
+@dataclass
+class Page:
+    body: bytes
+    content_type: str = "text/html; charset=utf-8"
+    status: int = 200
+
+
+@dataclass
+class Entry:
+    """One article of a channel list (``page`` None: listed but not served, a 404)."""
+
+    path: str
+    channel: str
+    article_id: int
+    date: str
+    title: str
+    link_host: str | None = None  # list links this host form instead of a root-relative path
+
+
+@dataclass
+class Fault:
+    kind: str  # "flaky500", "retry-after", "slow"
+    remaining: int = 1  # answers with the fault before the page is served
+    seconds: float = 0.0
+
+
+@dataclass
+class LoggedRequest:
+    at: float
+    method: str
+    path: str
+    host: str
+    status: int
+    user_agent: str = ""
+
+
+@dataclass
+class ReplicaSite:
+    faults: bool = True
+    synthetic_per_channel: int = 2
+    extra_articles: int = 0
+    page_size: int = 5
+    slow_seconds: float = 4.0
+    retry_after: int = 1
+    fixtures_dir: Path | None = None
+    pages: dict[str, Page] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)
+    fault_state: dict[str, Fault] = field(default_factory=dict)
+    log: list[LoggedRequest] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self._load_fixtures()
+        self._add_synthetic()
+        if self.faults:
+            self._add_faults()
+
+    # --- building --------------------------------------------------------------------------------------
+
+    def _fixture_folders(self) -> list[Path]:
+        if self.fixtures_dir is not None:
+            root = Path(self.fixtures_dir)
+        else:
+            root = Path(str(resources.files("crawler.replica").joinpath("site", "articles")))
+        return sorted(p for p in root.iterdir() if (p / "meta.json").exists()) if root.is_dir() else []
+
+    def _load_fixtures(self) -> None:
+        for folder in self._fixture_folders():
+            meta = json.loads((folder / "meta.json").read_text("utf-8"))
+            parsed = parse_article_url(meta.get("url"))
+            if parsed is None:
+                continue
+            not_article = bool(meta.get("not_article"))
+            if not_article and not self.faults:
+                continue
+            path = urlsplit(parsed.canonical).path
+            host = (urlsplit(meta["url"]).hostname or "").lower()
+            headers = {k.lower(): v for k, v in (meta.get("headers") or {}).items()}
+            body = (folder / "page.html").read_bytes()
+            self.pages[path] = Page(body, headers.get("content-type", "text/html"))
+            title = meta.get("title") or meta.get("description", "")[:30] or parsed.article_id
+            self.entries[path] = Entry(
+                path,
+                parsed.channel,
+                int(parsed.article_id),
+                parsed.date,
+                title,
+                link_host=host if host and host != CANONICAL_HOST and host.endswith(".com") else None,
+            )
+            self._add_continuations(path, body, title, parsed.date)
+
+    def _add_continuations(self, path: str, body: bytes, title: str, date: str) -> None:
+        """Synthetic ``_2`` (...) pages for a fixture whose pager links pages the fixtures do not hold."""
+        parsed = parse_article_url(path)
+        text = body.decode("latin-1")
+        stem, ext = path.rsplit(".", 1)
+        n = 2
+        while f"{stem.rsplit('/', 1)[1]}_{n}.{ext}" in text:
+            more = f"{stem}_{n}.{ext}"
+            if more not in self.pages:
+                self.pages[more] = Page(
+                    article_page(
+                        path=more,
+                        title=title,
+                        date=date,
+                        paragraphs=synthetic_paragraphs(f"{parsed.article_id}-{n}", 2),
+                        page=n,
+                        pages=n,
+                    )
+                )
+            n += 1
+
+    def _next_id(self) -> int:
+        return max((e.article_id for e in self.entries.values()), default=300000) + 1
+
+    def _add_synthetic(self) -> None:
+        next_id = max(300000, self._next_id())
+        count = 0
+        for index, code in enumerate(CHANNELS):
+            per_channel = self.synthetic_per_channel * (6 if code == "cjbd" else 1)
+            for k in range(per_channel):
+                day = (SYNTHETIC_ANCHOR - timedelta(days=(k + index) % 9)).isoformat()
+                self.add_article(code, date=day, article_id=next_id, multipage=(code == "cjbd" and k == 1))
+                next_id += 1
+                count += 1
+        codes = list(CHANNELS)
+        for k in range(self.extra_articles):
+            day = (SYNTHETIC_ANCHOR - timedelta(days=k % 30)).isoformat()
+            self.add_article(codes[k % len(codes)], date=day, article_id=next_id)
+            next_id += 1
+
+    def _add_faults(self) -> None:
+        def listed(article_id: int, title: str, channel: str = "shms") -> str:
+            path = f"/{channel}/{FAULT_DAY}/{article_id}.html"
+            self.entries[path] = Entry(path, "shms", article_id, FAULT_DAY, title)
+            return path
+
+        listed(299404, "这篇稿件已被删除（404）")
+        path = self.add_article(
+            "shms", date=FAULT_DAY, article_id=299500, title="服务器偶发错误后重试成功的稿件"
+        )
+        self.fault_state[path] = Fault("flaky500")
+        path = self.add_article(
+            "shms", date=FAULT_DAY, article_id=299429, title="限流后按Retry-After重试的稿件"
+        )
+        self.fault_state[path] = Fault("retry-after", seconds=self.retry_after)
+        path = self.add_article("shms", date=FAULT_DAY, article_id=299408, title="响应超时的稿件")
+        self.fault_state[path] = Fault("slow", remaining=10**9, seconds=self.slow_seconds)
+        path = listed(299200, "打开后是错误页的稿件")
+        self.pages[path] = Page(soft_404_page())
+        path = f"/private/{FAULT_DAY}/299403.html"
+        self.entries[path] = Entry(path, "shms", 299403, FAULT_DAY, "robots.txt禁止抓取的稿件")
+        self.pages[path] = Page(b"<html><body>must never be fetched</body></html>")
+
+    # --- changing it at run time -----------------------------------------------------------------------
+
+    def add_article(
+        self,
+        channel: str,
+        *,
+        title: str | None = None,
+        date: str | None = None,
+        article_id: int | None = None,
+        paragraphs: list[str] | None = None,
+        multipage: bool = False,
+    ) -> str:
+        """Add (or fill in) an article; it is listed at once. Returns its path (as on the site)."""
+        with self._lock:
+            article_id = int(article_id or self._next_id())
+            day = date or datetime.now(CHINA).date().isoformat()
+            path = f"/{channel}/{day}/{article_id}.html"
+            title = title or f"{CHANNELS.get(channel, channel)}合成稿件{article_id}"
+            paragraphs = paragraphs or synthetic_paragraphs(article_id)
+            if multipage:
+                half = max(1, len(paragraphs) // 2)
+                more = f"/{channel}/{day}/{article_id}_2.html"
+                self.pages[path] = Page(
+                    article_page(path=path, title=title, date=day, paragraphs=paragraphs[:half], pages=2)
+                )
+                self.pages[more] = Page(
+                    article_page(
+                        path=more, title=title, date=day, paragraphs=paragraphs[half:], page=2, pages=2
+                    )
+                )
+            else:
+                self.pages[path] = Page(article_page(path=path, title=title, date=day, paragraphs=paragraphs))
+            self.entries[path] = Entry(path, channel, article_id, day, title)
+            return path
+
+    # --- answering -------------------------------------------------------------------------------------
+
+    def channel_entries(self, channel: str) -> list[Entry]:
+        with self._lock:
+            found = [e for e in self.entries.values() if e.channel == channel]
+        return sorted(found, key=lambda e: (e.date, e.article_id), reverse=True)
+
+    def list_page(self, channel: str, page: int) -> bytes | None:
+        entries = self.channel_entries(channel)
+        pages = max(1, -(-len(entries) // self.page_size))
+        if page < 1 or page > pages:
+            return None
+        chunk = entries[(page - 1) * self.page_size : page * self.page_size]
+        links = [
+            ListEntry(f"http://{e.link_host}{e.path}" if e.link_host else e.path, e.title, e.date)
+            for e in chunk
+        ]
+        return list_page(channel, links, page, pages)
+
+    def answer(self, path: str) -> tuple[int, dict[str, str], bytes, float]:
+        """(status, headers, body, delay in seconds) for a GET of ``path`` on the replica's own host."""
+        if path == "/robots.txt":
+            return 200, {"Content-Type": "text/plain"}, ROBOTS_TXT, 0.0
+        parts = path.strip("/").split("/")
+        if len(parts) == 2 and parts[0] in CHANNELS and parts[1].startswith("index"):
+            name = parts[1]
+            number = 1 if name == "index.shtml" else _index_number(name)
+            body = self.list_page(parts[0], number) if number else None
+            if body is not None:
+                return 200, {"Content-Type": "text/html; charset=utf-8"}, body, 0.0
+        with self._lock:
+            page = self.pages.get(path)
+            fault = self.fault_state.get(path)
+            delay = 0.0
+            if page is not None and fault is not None and fault.remaining > 0:
+                fault.remaining -= 1
+                if fault.kind == "flaky500":
+                    return 500, {"Content-Type": "text/plain"}, b"internal error (replica fault)", 0.0
+                if fault.kind == "retry-after":
+                    headers = {"Content-Type": "text/plain", "Retry-After": str(int(fault.seconds))}
+                    return 429, headers, b"too many requests (replica fault)", 0.0
+                if fault.kind == "slow":
+                    delay = fault.seconds
+        if page is None:
+            return 404, {"Content-Type": "text/html; charset=utf-8"}, b"<html><body>404</body></html>", 0.0
+        return page.status, {"Content-Type": page.content_type}, page.body, delay
+
+    def record(self, method: str, path: str, host: str, status: int, user_agent: str = "") -> None:
+        with self._lock:
+            self.log.append(LoggedRequest(time.time(), method, path, host, status, user_agent))
+
+    def requests(self) -> list[LoggedRequest]:
+        with self._lock:
+            return list(self.log)
+
+    def article_paths(self) -> set[str]:
+        with self._lock:
+            return {p for p in self.pages if parse_article_url(p)}
+
+    def summary(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "articles": sum(
+                    1 for p in self.pages if parse_article_url(p) and parse_article_url(p).page == 1
+                ),
+                "channels": len({e.channel for e in self.entries.values()}),
+                "faults": self.faults,
+            }
+
+
+def _index_number(name: str) -> int | None:
+    stem = name.removesuffix(".shtml")
+    if stem.startswith("index_") and stem[6:].isdigit():
+        return int(stem[6:])
+    return None

@@ -1,0 +1,350 @@
+"""The ``sc_chinanews`` spider: channel index pages -> list pages -> articles, incrementally.
+
+Deciding what to fetch is this module's job; reading pages is the pure parsers' (``parse_listing``,
+``parse_article``). The database is the memory between runs: articles already stored are not requested
+again (unless ``refresh``), the window starts at the last successful run (``SCNEWS_FIRST_RUN_SINCE`` back on a
+first run) unless ``since`` is given, and fetch/parse failures of earlier runs are retried first.
+
+Arguments (``scrapy crawl sc_chinanews -a name=value`` or ``scnews crawl``): ``channels`` (``cjbd,bwbd``),
+``since`` (``2d``, ``12h``, ``2024-04-01``), ``until`` (a date, inclusive), ``max_pages`` (list pages per
+channel), ``refresh`` (``1`` to fetch stored articles again).
+
+``SCNEWS_BASE_URL`` points the spider at another copy of the site (the offline replica): requests go there,
+but every URL the spider records (articles, failures) is the canonical site URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import scrapy
+from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError
+from twisted.internet.error import TimeoutError as TwistedTimeoutError
+
+from crawler.crawl_args import (
+    CHINA,
+    CrawlArgumentError,
+    parse_bool,
+    parse_channels,
+    parse_positive_int,
+    parse_when,
+)
+from crawler.parsers.listing import parse_listing
+from crawler.urls import CANONICAL_HOST, canonical_url, is_site_host, parse_article_url
+
+SITE_ORIGIN = f"https://{CANONICAL_HOST}"
+
+
+def header_charset(response: Response) -> str | None:
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
+def failure_reason(failure: Any, timeout: float | None) -> tuple[str, int | None]:
+    """(reason, HTTP status) for an errback's failure, in words a reader of ``failures`` understands."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        status = exc.response.status
+        return f"HTTP {status}", status
+    if failure.check(TwistedTimeoutError, TCPTimedOutError) or "Timeout" in type(exc).__name__:
+        return (f"timeout after {timeout:g} s" if timeout else "timeout"), None
+    if isinstance(exc, DNSLookupError):
+        return "DNS lookup failed", None
+    if type(exc).__name__ == "IgnoreRequest" and "robots" in str(exc).lower():
+        return "forbidden by robots.txt", None
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return (f"{type(exc).__name__}: {text}" if text else type(exc).__name__)[:300], None
+
+
+class ScChinanewsSpider(scrapy.Spider):
+    name = "sc_chinanews"
+
+    def __init__(
+        self,
+        channels: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        max_pages: str | int | None = None,
+        refresh: str | bool | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.now = datetime.now(CHINA)
+        # Validated once, here: a bad value stops the crawl before any request with one clear message.
+        self.channels = parse_channels(channels)
+        self.since_arg = since
+        self.since: datetime | None = parse_when(since, self.now) if since else None
+        self.until: datetime | None = (
+            parse_when(until, self.now, name="--until", end_of_day=True) if until else None
+        )
+        if self.since and self.until and self.until < self.since:
+            raise CrawlArgumentError("--until is before --since")
+        self.max_pages_arg = parse_positive_int(max_pages, "--max-pages") if max_pages is not None else None
+        self.refresh = parse_bool(refresh) if refresh is not None else False
+        self.seen_ids: set[str] = set()
+        self.retry_urls: set[str] = set()
+        self.db = None
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        base = (settings.get("SCNEWS_BASE_URL") or SITE_ORIGIN).rstrip("/")
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise CrawlArgumentError(f"SCNEWS_BASE_URL: {base!r} is not an http(s) URL")
+        spider.base = base
+        spider.base_netloc = parts.netloc.lower()
+        spider.base_is_site = is_site_host(parts.hostname)
+        spider.max_pages = spider.max_pages_arg or settings.getint("SCNEWS_MAX_PAGES", 10)
+        spider.retry_limit = settings.getint("SCNEWS_RETRY_FAILED_LIMIT", 200)
+        spider.first_run_since = settings.get("SCNEWS_FIRST_RUN_SINCE") or "2d"
+        spider.timeout = settings.getfloat("DOWNLOAD_TIMEOUT")
+        return spider
+
+    # --- URLs: site form <-> fetch form ------------------------------------------------------------------
+
+    def on_site(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and (
+            is_site_host(parts.hostname) or parts.netloc.lower() == self.base_netloc
+        )
+
+    def site_url(self, url: str) -> str:
+        """The URL on the real site of a page fetched from ``SCNEWS_BASE_URL``."""
+        parts = urlsplit(url)
+        if parts.netloc.lower() == self.base_netloc and not self.base_is_site:
+            return urlunsplit(("https", CANONICAL_HOST, parts.path, parts.query, ""))
+        return url
+
+    def fetch_target(self, url: str) -> tuple[str, dict[str, Any]]:
+        """Where to request a site URL (on the base URL), and the request's meta.
+
+        A replica is asked for other host forms of the site (``www.sc.chinanews.com``) with that ``Host``
+        header (``ReplicaHostMiddleware``), as if their DNS pointed at it: it answers them with a redirect.
+        """
+        parts = urlsplit(url)
+        if parts.netloc.lower() == self.base_netloc:
+            return url, {}
+        base = urlsplit(self.base)
+        target = urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
+        meta = {}
+        if not self.base_is_site and (parts.hostname or "").lower() != CANONICAL_HOST:
+            meta["scnews_host"] = parts.netloc
+        return target, meta
+
+    def request(self, url: str, callback, **cb_kwargs: Any) -> Request:
+        target, meta = self.fetch_target(url)
+        cb_kwargs.setdefault("site_url", canonical_url(url) if parse_article_url(url) else self.site_url(url))
+        return Request(target, callback=callback, errback=self.on_error, meta=meta, cb_kwargs=cb_kwargs)
+
+    # --- start -------------------------------------------------------------------------------------------
+
+    def open_db(self):
+        if self.db is None:
+            from crawler.database import open_database
+
+            self.db = open_database(self.settings.get("SCNEWS_DB"))
+        return self.db
+
+    def window_start(self) -> datetime:
+        if self.since is not None:
+            return self.since
+        from crawler.storage import last_successful_run
+
+        last = last_successful_run(self.open_db())
+        if last and last.get("started_at"):
+            return datetime.fromisoformat(last["started_at"]).astimezone(CHINA)
+        return parse_when(self.first_run_since, self.now, name="SCNEWS_FIRST_RUN_SINCE")
+
+    async def start(self) -> AsyncIterator[Request]:
+        from crawler.storage import failed_urls_to_retry, known_article_ids
+
+        db = self.open_db()
+        self.since = self.window_start()
+        self.crawler.stats.set_value("scnews/window_since", self.since.isoformat(timespec="seconds"))
+        if self.until:
+            self.crawler.stats.set_value("scnews/window_until", self.until.isoformat(timespec="seconds"))
+        self.logger.info("window from %s, channels %s", self.since.isoformat(), ",".join(self.channels))
+
+        retry = failed_urls_to_retry(db, limit=self.retry_limit)
+        article_retries = {canonical_url(u): u for u in retry if parse_article_url(u)}
+        known = (
+            set()
+            if self.refresh
+            else known_article_ids(db, [parse_article_url(u).article_id for u in article_retries])
+        )
+        for url in retry:
+            if not self.on_site(url):
+                continue
+            parsed = parse_article_url(url)
+            self.retry_urls.add(canonical_url(url) if parsed else self.site_url(url))
+            self.crawler.stats.inc_value("scnews/retried_failures")
+            if parsed is None:
+                yield self.request(url, self.parse_list, channel=None, page=1)
+            elif parsed.article_id in known:
+                self.clear_failure(canonical_url(url))  # stored since it failed
+            elif parsed.article_id not in self.seen_ids:
+                self.seen_ids.add(parsed.article_id)
+                yield self.request(url, self.parse_article)
+        for code in self.channels:
+            yield self.request(f"{SITE_ORIGIN}/{code}/index.shtml", self.parse_list, channel=code, page=1)
+
+    # --- list pages --------------------------------------------------------------------------------------
+
+    def in_window(self, date: str | None) -> bool:
+        if not date:
+            return True
+        if self.since and date < self.since.astimezone(CHINA).date().isoformat():
+            return False
+        if self.until and date > self.until.astimezone(CHINA).date().isoformat():
+            return False
+        return True
+
+    def parse_list(self, response: Response, site_url: str, channel: str | None, page: int):
+        from crawler.storage import known_article_ids
+
+        stats = self.crawler.stats
+        stats.inc_value("scnews/list_pages")
+        listing = parse_listing(response.body, self.site_url(response.url), encoding=header_charset(response))
+        if not listing.items:
+            self.fail(site_url, "parse", "list page without article links")
+            return
+        self.clear_failure(site_url)
+        on_site = []
+        for item in listing.items:
+            if self.on_site(item.url):
+                on_site.append(item)
+            else:
+                stats.inc_value("scnews/offsite_links")
+        candidates = [i for i in on_site if self.in_window(i.date)]
+        stats.inc_value("scnews/list_items", len(on_site))
+        ids = {parse_article_url(i.url).article_id: i for i in candidates}
+        fresh = {k: v for k, v in ids.items() if k not in self.seen_ids}
+        known = set() if self.refresh else known_article_ids(self.open_db(), fresh)
+        for article_id, item in fresh.items():
+            self.seen_ids.add(article_id)
+            if article_id in known:
+                stats.inc_value("scnews/skipped_known")
+                continue
+            yield self.request(item.url, self.parse_article)
+
+        since_day = self.since.astimezone(CHINA).date().isoformat() if self.since else ""
+        holds_recent = any((i.date or "9999") >= since_day for i in on_site)
+        if listing.next_url and holds_recent and page < self.max_pages and self.on_site(listing.next_url):
+            yield self.request(listing.next_url, self.parse_list, channel=channel, page=page + 1)
+        elif listing.next_url and holds_recent:
+            stats.inc_value("scnews/max_pages_reached")
+
+    # --- articles ----------------------------------------------------------------------------------------
+
+    def fetched_at(self) -> str:
+        return datetime.now(CHINA).isoformat(timespec="seconds")
+
+    def _parse(self, response: Response, site_url: str):
+        from crawler.parsers import NotAnArticle, parse_article
+
+        try:
+            return parse_article(
+                response.body, site_url, fetched_at=self.fetched_at(), encoding=header_charset(response)
+            )
+        except NotAnArticle as exc:
+            return exc
+
+    def more_pages(self, response: Response, article_id: str) -> list[str]:
+        """Site URLs of the further pages (``_2``, ``_3``) of a multi-page article, in page order."""
+        pages: dict[int, str] = {}
+        for href in response.xpath("//a/@href").getall():
+            try:
+                absolute = response.urljoin(href.strip())
+            except ValueError:
+                continue
+            parsed = parse_article_url(absolute)
+            if parsed and parsed.article_id == article_id and parsed.page > 1 and self.on_site(absolute):
+                pages.setdefault(parsed.page, self.site_url(absolute))
+        return [pages[n] for n in sorted(pages)]
+
+    def parse_article(self, response: Response, site_url: str):
+        result = self._parse(response, self.page_url(response, site_url))
+        if isinstance(result, Exception):
+            self.fail(site_url, "parse", getattr(result, "reason", None) or str(result) or "not an article")
+            return
+        parsed = parse_article_url(site_url)
+        rest = self.more_pages(response, parsed.article_id) if parsed else []
+        if rest:
+            self.crawler.stats.inc_value("scnews/multipage_articles")
+            yield self.request(
+                rest[0], self.parse_more, site_url=site_url, article=result, rest=rest[1:], page=2
+            )
+            return
+        yield from self.emit(result, site_url)
+
+    def parse_more(self, response: Response, site_url: str, article, rest: list[str], page: int):
+        part = self._parse(response, self.page_url(response, site_url, page))
+        if isinstance(part, Exception):
+            reason = getattr(part, "reason", None) or str(part) or "not an article"
+            self.fail(site_url, "parse", f"page {page}: {reason}")
+            return
+        if part.body:
+            article.body = f"{article.body}\n{part.body}" if article.body else part.body
+        have = {image.url for image in article.images}
+        article.images.extend(image for image in part.images if image.url not in have)
+        if rest:
+            yield self.request(
+                rest[0], self.parse_more, site_url=site_url, article=article, rest=rest[1:], page=page + 1
+            )
+            return
+        yield from self.emit(article, site_url)
+
+    def page_url(self, response: Response, site_url: str, page: int = 1) -> str:
+        """The site URL of the page being parsed (images resolve against it; the record is canonical)."""
+        if page == 1:
+            return site_url
+        return self.site_url(response.url) if self.on_site(response.url) else site_url
+
+    def emit(self, article, site_url: str):
+        stats = self.crawler.stats
+        stats.inc_value("scnews/articles")
+        stats.inc_value(f"scnews/template/{article.template}")
+        self.clear_failure(site_url)
+        yield article
+
+    # --- failures ----------------------------------------------------------------------------------------
+
+    def fail(self, url: str, stage: str, reason: str, http_status: int | None = None) -> None:
+        from crawler.storage import record_failure
+
+        self.crawler.stats.inc_value("scnews/failed")
+        self.crawler.stats.inc_value(f"scnews/failed/{stage}")
+        self.logger.info("failed (%s) %s: %s", stage, url, reason)
+        record_failure(self.open_db(), url, stage, reason, http_status)
+
+    def clear_failure(self, site_url: str) -> None:
+        if site_url in self.retry_urls:
+            from crawler.storage import clear_failures
+
+            clear_failures(self.open_db(), site_url)
+            self.crawler.stats.inc_value("scnews/resolved_failures")
+
+    def on_error(self, failure) -> None:
+        request = failure.request
+        site_url = request.cb_kwargs.get("site_url") or self.site_url(request.url)
+        reason, status = failure_reason(failure, self.timeout)
+        if request.callback == self.parse_more:
+            reason = f"page {request.cb_kwargs.get('page')}: {reason}"
+        self.fail(site_url, "fetch", reason, status)
+
+    def closed(self, reason: str) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
