@@ -1,0 +1,381 @@
+"""Benchmark: our article parser against lxml's bare parse, trafilatura and GNE, on the saved fixtures.
+
+    python bench/parse.py                # about 4 seconds of timing, then the accuracy table
+    python bench/parse.py --seconds 10   # a steadier measurement
+
+Speed: every article fixture (fixtures/articles/*, refused pages left out) is run through four contestants in
+round-robin passes on ONE core (the process is pinned to one CPU where the OS allows), each contestant until
+it has spent a quarter of --seconds, after one warm-up pass each:
+  ours         crawler.parsers.parse_article(bytes, url, fetched_at=..., encoding=<header charset>)
+  lxml         lxml.html.fromstring(bytes): the floor, a bare HTML parse of the same bytes
+  trafilatura  decode + trafilatura.bare_extraction(html, url, with_metadata=True)
+  gne          decode + gne.GeneralNewsExtractor().extract(html, host=<site>)
+Each line gives articles/s and the time per article as a multiple of the lxml floor.
+
+Accuracy: every contestant's output is scored field by field against the hand-written expected.json records.
+How peers' outputs are mapped to our fields (as generously as their output allows):
+  title          trafilatura `title`, GNE `title`; compared exactly after collapsing whitespace.
+  published_at   the peer's date string read as Y-M-D [h:m[:s]] (China time); a peer that gives no time of
+                 day gets 00:00:00, so "published day" is scored separately on the date alone.
+  source         neither peer has a 来源 field: n/a.
+  editor/authors GNE has one `author` field filled by patterns such as 作者/记者/编辑/责任编辑,
+                 trafilatura one `author` string; after removing such labels and brackets, the value is
+                 split on ; , 、 and spaces, and scored against BOTH our editor (its first name) and our
+                 authors (the name list).
+  body           trafilatura `text`, GNE `content`: body >= 0.9 is difflib's similarity ratio >= 0.9 with all
+                 whitespace removed (line breaks and indentation do not count); body exact is the contract.
+  disclaimer     neither peer separates it: n/a (ours scored on the cases whose expected value is not null).
+  images         GNE `images` (URL list, in order) against our image URLs; trafilatura gives none: n/a.
+  refused        on the refused pages (list, truncated, error page): ours must raise NotAnArticle; a peer
+                 counts as refusing when it returns nothing or an empty body.
+Scores are "correct / cases scored"; "n/a" where the peer has no such output. Two summary lines: the mean
+over the rows all three produce, and the mean over all rows with n/a counted as a miss.
+
+Targets printed against: >= 1,000 articles/s, <= 3x the lxml floor, better accuracy than both peers.
+Needs the test extras (trafilatura, gne): pip install -e '.[test]'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import logging
+import os
+import random
+import re
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "parsers"))
+
+from fixture_cases import Case, load_cases  # noqa: E402
+
+SITE = "https://www.sc.chinanews.com.cn"
+TARGET_RATE = 1000.0
+TARGET_RATIO = 3.0
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", re.I)
+_DATE = re.compile(
+    r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*T?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+)
+_AUTHOR_LABEL = re.compile(r"(责任编辑|编辑|作者|记者|来源)\s*[:：]|[【】\[\]()（）]")
+_WS = re.compile(r"[\s\u3000\xa0]+")
+
+
+def pin_one_core() -> str:
+    try:
+        cpu = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpu})
+        return f"pinned to CPU {cpu}"
+    except (AttributeError, OSError):
+        return "not pinned (no sched_setaffinity here)"
+
+
+def decode(case: Case) -> str:
+    """What a peer gets: the page decoded with the header charset, else the <meta> one (gb* as gb18030)."""
+    charset = case.encoding
+    if not charset:
+        match = _META_CHARSET.search(case.page[:4096])
+        charset = match.group(1).decode("ascii") if match else "utf-8"
+    if charset.lower().replace("-", "") in {"gb2312", "gbk", "gb18030"}:
+        charset = "gb18030"
+    return case.page.decode(charset, errors="replace")
+
+
+# -- contestants -------------------------------------------------------------------------------------------
+
+
+def run_ours(case: Case):
+    return case.parse()
+
+
+def run_lxml(case: Case):
+    import lxml.html
+
+    return lxml.html.fromstring(case.page)
+
+
+def run_trafilatura(case: Case):
+    import trafilatura
+
+    return trafilatura.bare_extraction(
+        decode(case),
+        url=case.url,
+        with_metadata=True,
+        include_comments=False,
+        date_extraction_params={
+            "extensive_search": True,
+            "original_date": True,
+            "outputformat": "%Y-%m-%d %H:%M:%S",
+        },
+    )
+
+
+_GNE = None
+
+
+def run_gne(case: Case):
+    global _GNE
+    if _GNE is None:
+        import gne
+
+        _GNE = gne.GeneralNewsExtractor()
+    return _GNE.extract(decode(case), host=SITE)
+
+
+CONTESTANTS: dict[str, Callable[[Case], object]] = {
+    "ours": run_ours,
+    "lxml": run_lxml,
+    "trafilatura": run_trafilatura,
+    "gne": run_gne,
+}
+
+
+def measure(cases: list[Case], seconds: float) -> dict[str, tuple[int, float]]:
+    """Round-robin passes over all cases, each contestant until it has spent its share of ``seconds``
+    (contestant order shuffled per round): name -> (articles parsed, seconds spent)."""
+    for fn in CONTESTANTS.values():  # warm-up: imports, caches, OpenCC dictionaries
+        for case in cases:
+            fn(case)
+    share = seconds / len(CONTESTANTS)
+    totals = {name: [0, 0.0] for name in CONTESTANTS}
+    order = list(CONTESTANTS)
+    rng = random.Random(0)
+    while any(t[1] < share for t in totals.values()):
+        rng.shuffle(order)
+        for name in order:
+            if totals[name][1] >= share:
+                continue
+            fn = CONTESTANTS[name]
+            t0 = time.perf_counter()
+            for case in cases:
+                fn(case)
+            totals[name][1] += time.perf_counter() - t0
+            totals[name][0] += len(cases)
+    return {name: (n, s) for name, (n, s) in totals.items()}
+
+
+# -- mapping peers' outputs to our fields ------------------------------------------------------------------
+
+
+def iso_date(text: str | None) -> str | None:
+    match = _DATE.search(text or "")
+    if not match:
+        return None
+    y, mo, d, h, mi, s = (int(v or 0) for v in match.groups())
+    return f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}+08:00"
+
+
+def names(author: str | None) -> list[str]:
+    cleaned = _AUTHOR_LABEL.sub(" ", author or "")
+    return [n for n in re.split(r"[;,，、\s]+", cleaned) if n]
+
+
+def squash(text: str | None) -> str:
+    return _WS.sub("", text or "")
+
+
+def similar(a: str | None, b: str | None) -> float:
+    a, b = squash(a), squash(b)
+    if not a and not b:
+        return 1.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def peer_fields(name: str, out) -> dict | None:
+    """A peer's output in our field names; None when it returned nothing."""
+    if out is None:
+        return None
+    if name == "trafilatura":
+        return {
+            "title": out.title,
+            "date": out.date,
+            "author": out.author,
+            "body": out.text,
+            "images": None,
+        }
+    return {
+        "title": out.get("title"),
+        "date": out.get("publish_time"),
+        "author": out.get("author"),
+        "body": out.get("content"),
+        "images": out.get("images"),
+    }
+
+
+ROWS = [
+    "title",
+    "published_at",
+    "published day",
+    "source",
+    "editor",
+    "authors",
+    "body >= 0.9",
+    "body exact",
+    "disclaimer",
+    "images",
+    "refused",
+]
+COMMON_ROWS = ["title", "published_at", "published day", "authors", "body >= 0.9"]
+
+
+def score_ours(case: Case) -> dict[str, bool | None]:
+    from crawler.parsers import NotAnArticle
+
+    if case.refused:
+        try:
+            run_ours(case)
+        except NotAnArticle:
+            return {"refused": True}
+        return {"refused": False}
+    try:
+        rec = run_ours(case).to_dict()
+    except Exception:  # scored as all wrong
+        rec = {}
+    exp = case.expected
+    scores = {
+        "title": rec.get("title") == exp["title"],
+        "published_at": rec.get("published_at") == exp["published_at"],
+        "published day": (rec.get("published_at") or "")[:10] == (exp["published_at"] or "")[:10],
+        "source": rec.get("source") == exp["source"],
+        "editor": rec.get("editor") == exp["editor"],
+        "authors": rec.get("authors") == exp["authors"],
+        "body >= 0.9": similar(rec.get("body"), exp["body"]) >= 0.9,
+        "body exact": rec.get("body") == exp["body"],
+        "images": [i["url"] for i in rec.get("images") or []] == [i["url"] for i in exp["images"]],
+    }
+    if exp["disclaimer"] is not None:
+        scores["disclaimer"] = rec.get("disclaimer") == exp["disclaimer"]
+    return scores
+
+
+def score_peer(name: str, case: Case) -> dict[str, bool | None]:
+    try:
+        out = CONTESTANTS[name](case)
+    except Exception:
+        out = None
+    got = peer_fields(name, out)
+    if case.refused:
+        return {"refused": got is None or not squash(got["body"])}
+    exp = case.expected
+    got = got or {"title": None, "date": None, "author": None, "body": None, "images": None}
+    date = iso_date(got["date"])
+    people = names(got["author"])
+    scores: dict[str, bool | None] = {
+        "title": _WS.sub(" ", got["title"] or "").strip() == exp["title"],
+        "published_at": date == exp["published_at"],
+        "published day": (date or "")[:10] == (exp["published_at"] or "")[:10],
+        "source": None,
+        "editor": (people[:1] or [None])[0] == exp["editor"]
+        if got["author"] is not None
+        else exp["editor"] is None,
+        "authors": people == exp["authors"],
+        "body >= 0.9": similar(got["body"], exp["body"]) >= 0.9,
+        "body exact": got["body"] == exp["body"],
+        "images": None if got["images"] is None else list(got["images"]) == [i["url"] for i in exp["images"]],
+    }
+    if exp["disclaimer"] is not None:
+        scores["disclaimer"] = None
+    return scores
+
+
+def accuracy(cases: list[Case]) -> dict[str, dict[str, tuple[int, int] | None]]:
+    """contestant -> row -> (correct, scored) or None (n/a)."""
+    table: dict[str, dict[str, tuple[int, int] | None]] = {}
+    for name in ("ours", "trafilatura", "gne"):
+        counts: dict[str, list[int]] = {}
+        na: set[str] = set()
+        for case in cases:
+            scores = score_ours(case) if name == "ours" else score_peer(name, case)
+            for row, ok in scores.items():
+                if ok is None:
+                    na.add(row)
+                    continue
+                c = counts.setdefault(row, [0, 0])
+                c[0] += bool(ok)
+                c[1] += 1
+        table[name] = {row: (tuple(counts[row]) if row in counts else None) for row in ROWS}
+        for row in na - set(counts):
+            table[name][row] = None
+    return table
+
+
+def mean(table: dict[str, tuple[int, int] | None], rows: list[str], total: dict) -> float:
+    values = []
+    for row in rows:
+        cell = table.get(row)
+        if cell is None:
+            values.append(0.0 if total.get(row) else None)
+        else:
+            values.append(cell[0] / cell[1] if cell[1] else None)
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Parse benchmark: ours vs lxml floor, trafilatura and GNE.")
+    ap.add_argument("--seconds", type=float, default=4.0, help="wall time of the timed passes (default 4)")
+    args = ap.parse_args(argv)
+    if args.seconds <= 0:
+        print("error: --seconds must be positive", file=sys.stderr)
+        return 2
+    try:
+        import gne  # noqa: F401
+        import trafilatura  # noqa: F401
+    except ImportError as exc:
+        print(
+            f"error: {exc.name} is missing; install the test extras: pip install -e '.[test]'",
+            file=sys.stderr,
+        )
+        return 2
+    logging.disable(logging.CRITICAL)  # trafilatura/htmldate log per page
+
+    all_cases = load_cases()
+    articles = [c for c in all_cases if not c.refused]
+    refused = [c for c in all_cases if c.refused]
+    pinned = pin_one_core()
+    print(f"{len(articles)} article fixtures ({len(refused)} refused pages for the accuracy table); {pinned}")
+
+    timings = measure(articles, args.seconds)
+    floor = timings["lxml"][1] / timings["lxml"][0]
+    print(f"\nspeed, one core, round-robin passes, {args.seconds / len(CONTESTANTS):g} s per contestant")
+    print(f"{'':12} {'articles/s':>11} {'ms/article':>11} {'x lxml':>8} {'articles':>9}")
+    for name, (n, secs) in timings.items():
+        per = secs / n
+        print(f"{name:12} {n / secs:11.0f} {per * 1000:11.3f} {per / floor:8.2f} {n:9d}")
+
+    table = accuracy(articles + refused)
+    print("\naccuracy against expected.json (correct/scored; n/a = the peer has no such output)")
+    print(f"{'field':14} " + " ".join(f"{n:>12}" for n in table))
+    for row in ROWS:
+        cells = []
+        for name in table:
+            cell = table[name][row]
+            cells.append(f"{'n/a' if cell is None else f'{cell[0]}/{cell[1]}':>12}")
+        print(f"{row:14} " + " ".join(cells))
+    scored_rows = {row: table["ours"][row] for row in ROWS}
+    common = {n: mean(table[n], COMMON_ROWS, scored_rows) for n in table}
+    overall = {n: mean(table[n], ROWS, scored_rows) for n in table}
+    print(f"{'mean (common)':14} " + " ".join(f"{common[n]:12.1%}" for n in table))
+    print(f"{'mean (all)':14} " + " ".join(f"{overall[n]:12.1%}" for n in table))
+
+    rate = timings["ours"][0] / timings["ours"][1]
+    ratio = (timings["ours"][1] / timings["ours"][0]) / floor
+    better = all(overall["ours"] > overall[p] and common["ours"] > common[p] for p in ("trafilatura", "gne"))
+    print("\ntargets")
+    met = {True: "MET", False: "MISSED"}
+    print(f"  >= {TARGET_RATE:,.0f} articles/s on one core: {rate:,.0f}  {met[rate >= TARGET_RATE]}")
+    print(f"  <= {TARGET_RATIO:g}x the lxml floor:           {ratio:.2f}x  {met[ratio <= TARGET_RATIO]}")
+    print(
+        f"  better accuracy than both peers:    ours {overall['ours']:.1%} (common {common['ours']:.1%}) vs "
+        f"trafilatura {overall['trafilatura']:.1%} ({common['trafilatura']:.1%}), "
+        f"gne {overall['gne']:.1%} ({common['gne']:.1%})  {met[better]}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
