@@ -24,7 +24,7 @@ from .dates import PageDate, china_naive, find_date, iso_china, parse_fetched_at
 from .encoding import decode_html
 from .errors import NotAnArticle
 from .mirror import undo_mirror
-from .text import Line, Walk, clean, element_text
+from .text import Line, clean, element_text, lines_of, walk
 
 # ---------------------------------------------------------------------------------------------------------
 # Selectors compiled once
@@ -67,16 +67,15 @@ def _compile(t: rules.Template) -> _Compiled:
 
 
 _TEMPLATES = tuple(_compile(t) for t in rules.TEMPLATES)
-_DROP = _xpath(*rules.DROP_SELECTORS)
-_CAPTIONS = _xpath(*rules.CAPTION_SELECTORS)
+_ANY_TEMPLATE = _xpath(*(t.detect for t in rules.TEMPLATES))
 _BODY = etree.XPath("//body")
 _H1 = etree.XPath("//body//h1")
 _TITLE = etree.XPath("//head/title | //title")
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
 _OG_TITLE = etree.XPath("//meta[@property='og:title']/@content")
 _BASE = etree.XPath("//base/@href")
-_DISCLAIMER = etree.XPath("//body//*[not(self::script or self::style)][text()[contains(., $heading)]]")
-_LABELLED = etree.XPath("//body//*[not(self::script or self::style)][text()[contains(., $label)]]")
+# Text nodes holding a label (single-axis paths: far cheaper in libxml2 than "//").
+_TEXT_WITH = etree.XPath("descendant::text()[contains(., $label)]")
 _LINKS = etree.XPath("//body//a")
 _LINK_TEXT = etree.XPath("//body//a//text()")
 _PAGE_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style)]")
@@ -162,8 +161,11 @@ class _Extractor:
         self.root = root
         self.reference = reference
         self.closed = closed
+        self.text = text
         self.text_tail = text.rstrip()[-1:]
         self.draft = _Draft()
+        self.disclaimer_head = None
+        self._labels: dict[str, list] = {}
         self.page_url = (url or "").strip() or self._declared_url()
         self.url_parts = parse_article_url(self.page_url) if self.page_url else None
         self.url_date = url_day(self.url_parts.date) if self.url_parts else None
@@ -191,6 +193,8 @@ class _Extractor:
 
     def _selectors(self, disclaimer_drop: set) -> str | None:
         root, d = self.root, self.draft
+        if not _ANY_TEMPLATE(root):
+            return None
         for compiled in _TEMPLATES:
             if not compiled.detect(root):
                 continue
@@ -224,14 +228,10 @@ class _Extractor:
             containers = compiled.body(root)
             if containers:
                 container = containers[0]
-                drop = set(_DROP(container)) | disclaimer_drop
-                if compiled.drop is not None:
-                    drop.update(compiled.drop(container))
-                captions = set(_CAPTIONS(container))
-                if compiled.captions is not None:
-                    captions.update(compiled.captions(container))
-                walk = Walk(drop=drop, captions=captions).run(container)
-                self._take_body(walk.events, "selector", stop_lines=False)
+                drop = set(compiled.drop(container)) if compiled.drop is not None else set()
+                drop |= disclaimer_drop
+                captions = set(compiled.captions(container)) if compiled.captions is not None else ()
+                self._take_body(walk(container, drop, captions), "selector", stop_lines=False)
             return compiled.template.name
         return None
 
@@ -239,18 +239,15 @@ class _Extractor:
 
     def _patterns(self, disclaimer_drop: set) -> str:
         d = self.draft
-        walk = Walk(
-            drop=set(_DROP(self.body_root)) | disclaimer_drop, captions=set(_CAPTIONS(self.body_root))
-        ).run(self.body_root)
-        events = walk.events
-        meta_at = None
-        for i, (kind, item) in enumerate(events):
-            if kind == "line" and _is_meta_line(item.text):
-                meta_at = i
-                break
+        region = self._article_region()
+        events = walk(region, disclaimer_drop)
+        meta_at = _meta_index(events)
+        if meta_at is None and region is not self.body_root:
+            events = walk(self.body_root, disclaimer_drop)
+            meta_at = _meta_index(events)
         if meta_at is None:
             template = "sc-2024" if d.has("disclaimer") else "generic"
-            self._generic(walk)
+            self._generic(events, disclaimer_drop)
             return template
         meta = events[meta_at][1].text
         found = find_date(meta, reference=self.reference, url_date=self.url_date)
@@ -268,15 +265,46 @@ class _Extractor:
             d.set("title", title, "pattern")
         self._take_body(events[meta_at + 1 :], "pattern", stop_lines=True)
         if not d.has("body"):
-            self._generic(walk)
+            self._generic(events, disclaimer_drop)
         return "sc-2024"
+
+    def _article_region(self):
+        """The element holding the meta line and the article (the whole <body> when unsure).
+
+        Walking only this element keeps menus and footers out of the hot loop: the lowest common ancestor
+        of the meta line and the disclaimer heading, else the first ancestor of the meta line holding
+        clearly more text than the meta line itself.
+        """
+        meta = None
+        for label in ("来源", "编辑"):
+            for el in self._labelled(label):
+                if _is_meta_line(element_text(el)):
+                    meta = el
+                    break
+            if meta is not None:
+                break
+        if meta is None:
+            return self.body_root
+        chain = list(meta.iterancestors())
+        if self.disclaimer_head is not None:
+            ancestors = set(chain)
+            el = self.disclaimer_head
+            while el is not None and el not in ancestors:
+                el = el.getparent()
+            return el if el is not None else self.body_root
+        own = _text_len(meta)
+        for el in chain:
+            if el is self.body_root or _text_len(el) >= own + 2 * rules.MIN_ARTICLE_CHARS:
+                return el
+        return self.body_root
 
     # -- layer 3: generic -------------------------------------------------------------------------------
 
-    def _generic(self, walk: Walk) -> None:
+    def _generic(self, events: list, drop: set) -> None:
         """The densest cluster of paragraphs: the element whose paragraphs hold the most plain text."""
         scores: dict = {}
-        for line in walk.lines:
+        lines = lines_of(events)
+        for line in lines:
             if len(line.text) < rules.GOOD_LINE_MIN_CHARS or line.link_ratio > 0.3:
                 continue
             block = line.block
@@ -285,17 +313,15 @@ class _Extractor:
         if not scores:
             return
         best = max(scores, key=scores.get)
-        inside = Walk(drop=walk.drop, captions=walk.captions).run(best)
         before = len(self.draft.values)
-        self._take_body(inside.events, "generic", stop_lines=True)
+        self._take_body(walk(best, drop), "generic", stop_lines=True)
         if len(self.draft.values) > before:
             self.draft.warn("generic-body")
         if not self.draft.page_date:
-            self._date_near(walk, best)
+            self._date_near(lines, best)
 
-    def _date_near(self, walk: Walk, best) -> None:
+    def _date_near(self, lines: list[Line], best) -> None:
         """Generic date: the last date-like line before the body cluster starts."""
-        lines = walk.lines
         start = next((i for i, line in enumerate(lines) if _within(line.block, best)), len(lines))
         for line in reversed(lines[max(0, start - 8) : start]):
             if len(line.text) <= rules.META_LINE_MAX_CHARS:
@@ -310,7 +336,7 @@ class _Extractor:
     def _fill_missing(self, disclaimer_drop: set) -> None:
         d = self.draft
         if d.page_date is None:  # a meta line outside the template's meta elements
-            for el in _LABELLED(self.root, label="来源"):
+            for el in self._labelled("来源"):
                 if el in disclaimer_drop or _inside_any(el, disclaimer_drop):
                     continue
                 text = element_text(el)
@@ -321,7 +347,7 @@ class _Extractor:
                         d.layers["published_at"] = "pattern"
                         break
         if not d.has("source"):
-            for el in _LABELLED(self.root, label="来源"):
+            for el in self._labelled("来源"):
                 if el in disclaimer_drop or _inside_any(el, disclaimer_drop):
                     continue
                 match = rules.SOURCE.search(element_text(el))
@@ -329,7 +355,7 @@ class _Extractor:
                     d.set("source", match["value"], "pattern")
                     break
         if not d.has("editor"):
-            for el in _LABELLED(self.root, label="编辑"):
+            for el in self._labelled("编辑"):
                 if el in disclaimer_drop or _inside_any(el, disclaimer_drop):
                     continue
                 editor = _editor_in(element_text(el))
@@ -430,13 +456,13 @@ class _Extractor:
 
     def _disclaimer(self) -> tuple[list[str], set]:
         """(lines of the 版权与免责声明 block, the elements it occupies)."""
-        heads = _DISCLAIMER(self.root, heading=rules.DISCLAIMER_HEADING)
+        heads = self._labelled(rules.DISCLAIMER_HEADING)
         if not heads:
             return [], set()
-        block = heads[0]
+        block = self.disclaimer_head = heads[0]
         while block.tag not in rules.BLOCK_TAGS and block.getparent() is not None:
             block = block.getparent()
-        own = Walk().run(block).lines
+        own = lines_of(walk(block))
         heading_len = len(own[0].text) if own else 0
         if sum(len(line.text) for line in own) > heading_len + 20 or block.getparent() is None:
             return [line.text for line in own], {block}
@@ -446,7 +472,7 @@ class _Extractor:
         for sibling in block.itersiblings():
             if not isinstance(sibling.tag, str):
                 continue
-            sib_lines = Walk().run(sibling).lines
+            sib_lines = lines_of(walk(sibling))
             if not sib_lines or any(_is_furniture(line) for line in sib_lines):
                 break
             lines.extend(line.text for line in sib_lines)
@@ -547,6 +573,27 @@ class _Extractor:
             fetched_at=fetched.isoformat() if fetched else None,
         )
 
+    def _labelled(self, label: str) -> list:
+        """Elements (outside scripts and styles) whose own text holds ``label``, in document order."""
+        cached = self._labels.get(label)
+        if cached is not None:
+            return cached
+        owners: list = []
+        self._labels[label] = owners
+        if label not in self.text:
+            return owners
+        for node in _TEXT_WITH(self.body_root, label=label):
+            owner = node.getparent()
+            if node.is_tail:
+                owner = owner.getparent()
+            if (
+                owner is not None
+                and owner.tag not in rules.SKIP_TAGS
+                and (not owners or owners[-1] is not owner)
+            ):
+                owners.append(owner)
+        return owners
+
     def _declared_url(self) -> str:
         for href in _CANONICAL(self.root):
             if href and href.strip():
@@ -562,6 +609,17 @@ class _Extractor:
 def _chars(texts) -> int:
     """Characters of some text nodes, whitespace left out."""
     return len("".join("".join(texts).split()))
+
+
+def _text_len(el) -> int:
+    return sum(len(t) for t in el.itertext())
+
+
+def _meta_index(events: list) -> int | None:
+    for i, (kind, item) in enumerate(events):
+        if kind == "line" and _is_meta_line(item.text):
+            return i
+    return None
 
 
 def _first_text(elements) -> str:
@@ -613,7 +671,9 @@ def _editor_from(elements) -> str | None:
 def _is_meta_line(text: str) -> bool:
     if len(text) > rules.META_LINE_MAX_CHARS:
         return False
-    return bool(rules.META_LINE.search(text) or rules.META_ANYWHERE.search(text))
+    if rules.META_LINE.match(text):
+        return True
+    return ("来源" in text) and bool(rules.META_ANYWHERE.search(text))
 
 
 def _is_furniture(line: Line) -> bool:

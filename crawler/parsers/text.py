@@ -6,7 +6,7 @@ inner whitespace runs collapsed to one ASCII space, empty lines dropped; block e
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -20,7 +20,7 @@ def clean(text: str | None) -> str:
 
 def element_text(el: etree._Element) -> str:
     """The text of ``el`` as one cleaned line: its lines joined by a space (scripts and styles left out)."""
-    return " ".join(line.text for line in Walk().run(el).lines)
+    return " ".join(item.text for kind, item in walk(el) if kind == "line")
 
 
 @dataclass(slots=True)
@@ -34,72 +34,101 @@ class Line:
         return self.link_chars / len(self.text) if self.text else 0.0
 
 
-@dataclass(slots=True)
-class Walk:
-    """Lines, pictures and captions of one element, in document order.
+_SKIP = rules.SKIP_TAGS
+_BLOCK = rules.BLOCK_TAGS
+_KIND: dict[str, int] = {}  # class or id -> 0 text, 1 furniture, 2 caption (class names repeat: cache)
+_TEXT, _FURNITURE, _CAPTION = 0, 1, 2
 
-    ``events`` holds ("line", Line), ("img", element) and ("caption", text) tuples.
+
+def _kind(name: str, caption_ok: bool) -> int:
+    kind = _KIND.get(name)
+    if kind is None:
+        if rules.DROP_CLASS.search(name):
+            kind = _FURNITURE
+        elif rules.CAPTION_CLASS.search(name):
+            kind = _CAPTION
+        else:
+            kind = _TEXT
+        if len(_KIND) > 50_000:
+            _KIND.clear()
+        _KIND[name] = kind
+    return kind if caption_ok or kind != _CAPTION else _TEXT
+
+
+_NOTHING: frozenset = frozenset()
+
+
+def walk(root: etree._Element, drop=_NOTHING, captions=_NOTHING) -> list[tuple]:
+    """Lines, pictures and captions of ``root``, in document order, in one pass.
+
+    Returns ("line", Line), ("img", element) and ("caption", text) tuples. Elements in ``drop``, or whose
+    class or id matches rules.DROP_CLASS, are left out; elements in ``captions``, <figcaption> and elements
+    whose class matches rules.CAPTION_CLASS give a caption (and the pictures inside them).
+    This is the parser's hot loop: keep it lean.
     """
+    events: list[tuple] = []
+    append = events.append
+    parts: list[str] = []
+    link = [0]  # link characters in the line being built
+    blocks = [root]
 
-    drop: frozenset | set = frozenset()
-    captions: frozenset | set = frozenset()
-    events: list = field(default_factory=list)
-    _parts: list = field(default_factory=list)
-    _link_chars: int = 0
-    _blocks: list = field(default_factory=list)
-
-    def run(self, root: etree._Element) -> Walk:
-        self._blocks.append(root)
-        self._element(root, False)
-        self._flush()
-        return self
-
-    @property
-    def lines(self) -> list[Line]:
-        return [item for kind, item in self.events if kind == "line"]
-
-    def _add(self, text: str, in_link: bool) -> None:
-        self._parts.append(text)
-        if in_link:
-            self._link_chars += len(text.strip())
-
-    def _flush(self) -> None:
-        if self._parts:
-            text = clean("".join(self._parts))
+    def flush() -> None:
+        if parts:
+            text = " ".join("".join(parts).split())
+            parts.clear()
             if text:
-                self.events.append(("line", Line(text, min(self._link_chars, len(text)), self._blocks[-1])))
-            self._parts.clear()
-        self._link_chars = 0
+                n = link[0]
+                append(("line", Line(text, n if n < len(text) else len(text), blocks[-1])))
+        link[0] = 0
 
-    def _element(self, el: etree._Element, in_link: bool) -> None:
-        tag = el.tag
-        if tag == "br":
-            self._flush()
-            return
-        if tag == "img":
-            self.events.append(("img", el))
-            return
-        if el in self.captions:
-            self._flush()
-            for img in el.iter("img"):
-                self.events.append(("img", img))
-            text = element_text(el)
-            if text:
-                self.events.append(("caption", text))
-            return
-        block = tag in rules.BLOCK_TAGS
+    def visit(el, tag: str, in_link: bool) -> None:
+        block = tag in _BLOCK
         if block:
-            self._flush()
-            self._blocks.append(el)
-        link = in_link or tag == "a"
-        if el.text:
-            self._add(el.text, link)
+            flush()
+            blocks.append(el)
+        in_link = in_link or tag == "a"
+        text = el.text
+        if text:
+            parts.append(text)
+            if in_link:
+                link[0] += len(text.strip())
         for child in el:
             ctag = child.tag
-            if isinstance(ctag, str) and ctag not in rules.SKIP_TAGS and child not in self.drop:
-                self._element(child, link)
-            if child.tail:
-                self._add(child.tail, link)
+            if ctag.__class__ is str and ctag not in _SKIP:
+                if ctag == "br":
+                    flush()
+                elif ctag == "img":
+                    append(("img", child))
+                else:
+                    cls = child.get("class")
+                    ident = child.get("id")
+                    kind = _kind(cls, True) if cls else _TEXT
+                    if ident and kind == _TEXT:
+                        kind = _kind(ident, False)
+                    if kind == _FURNITURE or child in drop:
+                        pass
+                    elif kind == _CAPTION or child in captions or ctag == "figcaption":
+                        flush()
+                        for img in child.iter("img"):
+                            append(("img", img))
+                        caption = element_text(child)
+                        if caption:
+                            append(("caption", caption))
+                    else:
+                        visit(child, ctag, in_link)
+            tail = child.tail
+            if tail:
+                parts.append(tail)
+                if in_link:
+                    link[0] += len(tail.strip())
         if block:
-            self._flush()
-            self._blocks.pop()
+            flush()
+            blocks.pop()
+
+    visit(root, root.tag if root.tag.__class__ is str else "", False)
+    flush()
+    return events
+
+
+def lines_of(events: list[tuple]) -> list[Line]:
+    return [item for kind, item in events if kind == "line"]
