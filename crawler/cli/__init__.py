@@ -12,6 +12,12 @@ COMMANDS: dict[str, str] = {
     "parse": "parse:parse_command",
     "crawl": "crawl:crawl_command",
     "replica": "replica:replica_command",
+    "search": "search:search_command",
+    "show": "show:show_command",
+    "export": "export:export_command",
+    "stats": "stats:stats_command",
+    "watch": "watch:watch_group",
+    "serve": "serve:serve_command",
 }
 
 

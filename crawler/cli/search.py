@@ -1,0 +1,158 @@
+"""``scnews search``: Chinese full-text search with filters, ranking and highlighted snippets."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import sqlite3
+import sys
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from crawler.cli.options import db_option
+from crawler.search.filters import Filters
+from crawler.search.query import QueryError
+
+ANSI_MARK = ("\x1b[1;33m", "\x1b[0m")
+PLAIN_MARK = ("«", "»")
+
+
+def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--since/--until/--channel/--source/--editor/--author, shared by search, export and watch add."""
+    options = [
+        click.option("--since", help="Published on or after: YYYY-MM-DD[THH:MM], today, yesterday, 7d, 12h."),
+        click.option("--until", help="Published on or before (a bare date includes that whole day)."),
+        click.option("--channel", multiple=True, help="Channel code or name (scxw, 四川新闻); repeatable."),
+        click.option("--source", multiple=True, help="Source contains this text (来源); repeatable."),
+        click.option("--editor", multiple=True, help="Editor contains this text (编辑); repeatable."),
+        click.option(
+            "--author", multiple=True, help="One of the reporters is exactly this name; repeatable."
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def make_filters(kwargs: dict[str, Any]) -> Filters:
+    filters = Filters(
+        since=kwargs.pop("since", None),
+        until=kwargs.pop("until", None),
+        channel=tuple(kwargs.pop("channel", ()) or ()),
+        source=tuple(kwargs.pop("source", ()) or ()),
+        editor=tuple(kwargs.pop("editor", ()) or ()),
+        author=tuple(kwargs.pop("author", ()) or ()),
+    )
+    filters.validate()
+    return filters
+
+
+def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the errors a user can cause into one line on stderr and a non-zero exit."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except QueryError as exc:
+            raise click.ClickException(str(exc)) from None
+        except sqlite3.OperationalError as exc:
+            raise click.ClickException(f"database error: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise click.ClickException(f"not a usable scnews database: {exc}") from None
+        except BrokenPipeError:
+            sys.stderr.close()  # `scnews search ... | head`: stop quietly
+            sys.exit(0)
+
+    return wrapper
+
+
+def open_db(db_path: str | None):
+    from crawler.database import open_database
+
+    return open_database(db_path, create=False)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _clip(text: str, width: int) -> str:
+    out, used = [], 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width - 1:
+            out.append("…")
+            break
+        out.append(ch)
+        used += w
+    return "".join(out)
+
+
+def format_table(records: list[dict[str, Any]], *, total: int | None = None, snippet: bool = True) -> str:
+    """A terminal listing: one line per article (date, channel, source, id, title), snippet underneath."""
+    columns = shutil.get_terminal_size((120, 24)).columns
+    lines = []
+    for r in records:
+        date = (r.get("published_at") or "")[:16].replace("T", " ") or "-"
+        head = f"{date:<16}  {r.get('channel_name') or r.get('channel') or '-'}  {r.get('source') or '-'}"
+        head += f"  #{r.get('article_id') or '-'}"
+        lines.append(head)
+        lines.append("  " + _clip(r.get("title") or "", max(20, columns - 2)))
+        if snippet and r.get("snippet"):
+            lines.append("  " + r["snippet"])
+        lines.append("  " + (r.get("url") or ""))
+        lines.append("")
+    if total is not None:
+        lines.append(f"{len(records)} of {total} matching article{'s' if total != 1 else ''} shown")
+    return "\n".join(lines)
+
+
+@click.command("search")
+@click.argument("query")
+@filter_options
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Most results shown."
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "newest", "oldest"]),
+    default="relevance",
+    show_default=True,
+    help="Best match first (bm25, title hits count more) or by publication time.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "ndjson"]),
+    default="table",
+    show_default=True,
+)
+@db_option
+@user_errors
+def search_command(query: str, limit: int, sort: str, fmt: str, db_path: str | None, **kwargs: Any) -> None:
+    """Search the articles' titles and bodies (Chinese words of any length, Latin words, digits).
+
+    QUERY: words (implicit AND), "quoted phrases", AND, OR, NOT and parentheses. A Chinese word matches
+    wherever it occurs (成都 finds 成都市); Latin words and numbers match whole words, ignoring case.
+
+    Example: scnews search '成都 (大运会 OR 世运会) NOT 足球' --since 2024-01-01 --source 中新网 --sort newest
+    """
+    from crawler.export import write_records
+    from crawler.search.engine import Search
+
+    filters = make_filters(kwargs)
+    search = Search(query, filters=filters, sort=sort, limit=limit)
+    db = open_db(db_path)
+    tty = fmt == "table" and sys.stdout.isatty()
+    records = list(search.run(db, mark=ANSI_MARK if tty else PLAIN_MARK))
+    if fmt == "table":
+        if not records:
+            click.echo(f"no articles match {query!r}", err=True)
+            return
+        click.echo(format_table(records, total=search.count(db)))
+        return
+    write_records(records, fmt, sys.stdout)

@@ -1,0 +1,113 @@
+"""``scnews stats``: what the database holds, and how the last crawls went."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from crawler.cli.options import db_option
+from crawler.cli.search import open_db, user_errors
+
+
+def collect(db, *, days: int = 14, top: int = 15, runs: int = 5) -> dict[str, Any]:
+    total = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    generic = db.execute("SELECT count(*) FROM articles WHERE template = 'generic'").fetchone()[0]
+    by_channel = list(
+        db.query(
+            "SELECT channel, channel_name, count(*) AS articles, max(published_at) AS latest FROM articles "
+            "GROUP BY channel, channel_name ORDER BY articles DESC"
+        )
+    )
+    by_day = list(
+        db.query(
+            "SELECT substr(published_at, 1, 10) AS day, count(*) AS articles FROM articles "
+            "WHERE published_at IS NOT NULL GROUP BY day ORDER BY day DESC LIMIT ?",
+            [days],
+        )
+    )
+    by_source = list(
+        db.query(
+            "SELECT coalesce(source, '(none)') AS source, count(*) AS articles FROM articles "
+            "GROUP BY source ORDER BY articles DESC, source LIMIT ?",
+            [top],
+        )
+    )
+    by_template = list(
+        db.query(
+            "SELECT coalesce(template, '(none)') AS template, count(*) AS articles FROM articles "
+            "GROUP BY template ORDER BY articles DESC"
+        )
+    )
+    last_runs = []
+    for run in db.query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT ?", [runs]):
+        try:
+            run["counts"] = json.loads(run["counts"]) if run.get("counts") else {}
+        except ValueError:
+            pass
+        last_runs.append({k: run.get(k) for k in ("id", "started_at", "finished_at", "status", "counts")})
+    failures = db.execute("SELECT count(*) FROM failures WHERE resolved_at IS NULL").fetchone()[0]
+    return {
+        "articles": total,
+        "duplicates": db.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[
+            0
+        ],
+        "generic_share": round(generic / total, 4) if total else 0.0,
+        "generic_articles": generic,
+        "by_channel": by_channel,
+        "by_day": by_day,
+        "by_source": by_source,
+        "by_template": by_template,
+        "open_failures": failures,
+        "last_runs": last_runs,
+    }
+
+
+def format_text(s: dict[str, Any]) -> str:
+    lines = [
+        f"articles: {s['articles']}  (duplicates: {s['duplicates']}, open failures: {s['open_failures']})",
+        f"generic layer: {s['generic_articles']} articles, {s['generic_share']:.1%} of all "
+        "(template 'generic': no known layout matched)",
+        "",
+        "by channel:",
+    ]
+    lines += [
+        f"  {r['articles']:>7}  {r['channel'] or '-':<8} {r['channel_name'] or '':<10} "
+        f"latest {r['latest'] or '-'}"
+        for r in s["by_channel"]
+    ]
+    lines += ["", "by day (most recent first):"]
+    lines += [f"  {r['day']}  {r['articles']:>6}" for r in s["by_day"]]
+    lines += ["", "by source (top):"]
+    lines += [f"  {r['articles']:>7}  {r['source']}" for r in s["by_source"]]
+    lines += ["", "by template:"]
+    lines += [f"  {r['articles']:>7}  {r['template']}" for r in s["by_template"]]
+    lines += ["", "last runs:"]
+    if not s["last_runs"]:
+        lines.append("  (none recorded)")
+    for run in s["last_runs"]:
+        counts = run.get("counts")
+        shown = ", ".join(f"{k} {v}" for k, v in counts.items()) if isinstance(counts, dict) else counts
+        lines.append(
+            f"  #{run['id']} {run.get('started_at') or '-'} -> {run.get('finished_at') or '(not finished)'}  "
+            f"{run.get('status') or '-'}" + (f"  [{shown}]" if shown else "")
+        )
+    return "\n".join(lines)
+
+
+@click.command("stats")
+@click.option("--days", type=click.IntRange(min=1), default=14, show_default=True, help="Days listed by day.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@db_option
+@user_errors
+def stats_command(days: int, fmt: str, db_path: str | None) -> None:
+    """Articles by channel, day and source, the generic-layer share, and the last crawl runs.
+
+    Example: scnews stats --days 7
+    """
+    stats = collect(open_db(db_path), days=days)
+    if fmt == "json":
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_text(stats))

@@ -1,0 +1,137 @@
+"""``scnews watch``: standing searches that report what is new since they last ran (for cron)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from crawler.cli.options import db_option
+from crawler.cli.search import PLAIN_MARK, filter_options, format_table, make_filters, open_db, user_errors
+
+
+@click.group("watch")
+def watch_group() -> None:
+    """Standing searches kept in the database; 'watch run' prints what each found since its last run.
+
+    Example: scnews watch add dayun '大运会 OR 世运会' --channel whty; scnews watch run --format atom
+    """
+
+
+@watch_group.command("add")
+@click.argument("name")
+@click.argument("query")
+@filter_options
+@db_option
+@user_errors
+def add_command(name: str, query: str, db_path: str | None, **kwargs: Any) -> None:
+    """Add a watch: a name, a query (as for 'scnews search') and optional filters.
+
+    It reports articles stored from now on.
+
+    Example: scnews watch add ai '人工智能 OR AIGC' --source 中新网
+    """
+    from crawler.search.watch import add_watch
+
+    add_watch(open_db(db_path), name, query, make_filters(kwargs))
+    click.echo(f"watch {name!r} added: {query}", err=True)
+
+
+@watch_group.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@db_option
+@user_errors
+def list_command(fmt: str, db_path: str | None) -> None:
+    """List the watches, their queries, filters and last run.
+
+    Example: scnews watch list
+    """
+    from crawler.search.watch import list_watches
+
+    watches = list_watches(open_db(db_path))
+    if fmt == "json":
+        click.echo(json.dumps(watches, ensure_ascii=False, indent=2))
+        return
+    if not watches:
+        click.echo("no watches (add one: scnews watch add NAME QUERY)", err=True)
+    for w in watches:
+        filters = " ".join(
+            f"--{k} {v}" if not isinstance(v, list) else " ".join(f"--{k} {x}" for x in v)
+            for k, v in w["filters"].items()
+        )
+        click.echo(f"{w['name']}\t{w['query']}\t{filters or '-'}\tlast run: {w['last_run'] or 'never'}")
+
+
+@watch_group.command("rm")
+@click.argument("name")
+@db_option
+@user_errors
+def rm_command(name: str, db_path: str | None) -> None:
+    """Remove a watch.
+
+    Example: scnews watch rm ai
+    """
+    from crawler.search.watch import remove_watch
+
+    remove_watch(open_db(db_path), name)
+    click.echo(f"watch {name!r} removed", err=True)
+
+
+@watch_group.command("run")
+@click.argument("name", required=False)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "atom"]), default="table", show_default=True
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout)."
+)
+@click.option("--peek", is_flag=True, help="Show the new matches without marking them as reported.")
+@db_option
+@user_errors
+def run_command(name: str | None, fmt: str, output: str | None, peek: bool, db_path: str | None) -> None:
+    """Print what each watch (or NAME) matched among the articles stored since it last ran.
+
+    Prints nothing in table format when nothing is new, so cron mails only news.
+
+    Example: scnews watch run --format atom --output /var/www/scnews-watches.xml
+    """
+    from crawler.search.watch import atom_feed, run_watches
+
+    results = run_watches(open_db(db_path), name, update=not peek)
+    if fmt == "atom":
+        text = atom_feed(results)
+    elif fmt == "json":
+        text = (
+            json.dumps(
+                [
+                    {"name": r.name, "query": r.query, "filters": r.filters, "articles": _public(r.articles)}
+                    for r in results
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
+    else:
+        blocks = [
+            f"== watch {r.name}: {r.query} — {len(r.articles)} new ==\n" + format_table(r.articles)
+            for r in results
+            if r.articles
+        ]
+        text = "\n".join(blocks)
+    if output:
+        with open(output, "w", encoding="utf-8") as out:
+            out.write(text)
+        total = sum(len(r.articles) for r in results)
+        click.echo(f"{total} new article{'s' if total != 1 else ''} written to {output}", err=True)
+    elif text:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _public(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in a.items() if not k.startswith("_")} for a in articles]
+
+
+__all__ = ["watch_group", "PLAIN_MARK"]

@@ -1,0 +1,58 @@
+"""Datasette metadata for ``scnews serve``: facets, hidden tables, the search and watches as queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SEARCH_SQL = """SELECT a.article_id, a.published_at, a.channel_name, a.source, a.editor, a.title,
+  scnews_snippet(a.body, :q) AS snippet, a.url
+FROM search_index JOIN articles a ON a.rowid = search_index.rowid
+WHERE search_index MATCH scnews_match(:q)
+ORDER BY bm25(search_index, 5.0, 1.0)
+LIMIT 100"""
+
+# A watch's query and filters are read from the watches table by rowid (an integer), never pasted into SQL.
+WATCH_SQL = """SELECT a.article_id, a.published_at, a.channel_name, a.source, a.editor, a.title,
+  scnews_snippet(a.body, w.query) AS snippet, a.url
+FROM watches w
+JOIN search_index ON search_index MATCH scnews_match(w.query)
+JOIN articles a ON a.rowid = search_index.rowid
+WHERE w.rowid = {rowid}
+  AND scnews_filters(w.filters, a.published_at, a.channel, a.source, a.editor, a.authors)
+ORDER BY a.published_at DESC
+LIMIT 200"""
+
+HIDDEN = ("search_dirty", "search_meta", "article_lsh", "_sqlite_migrations")
+
+
+def build_metadata(db_name: str, watches: list[dict[str, Any]]) -> dict[str, Any]:
+    queries: dict[str, Any] = {
+        "search": {
+            "title": 'Search articles (Chinese words of any length, AND / OR / NOT, "phrases")',
+            "sql": SEARCH_SQL,
+            "description": "Example: 成都 大运会, 人工智能 OR AIGC, 熊猫 NOT 成都",
+        }
+    }
+    for watch in watches:
+        queries[f"watch-{watch['name']}"] = {
+            "title": f"Watch {watch['name']}: {watch['query']}",
+            "sql": WATCH_SQL.format(rowid=int(watch["rowid"])),
+            "description": f"Articles matching the watch {watch['name']!r}, newest first.",
+        }
+    tables: dict[str, Any] = {
+        "articles": {
+            "fts_table": "search_index",
+            "fts_pk": "rowid",
+            "facets": ["channel_name", "source", "editor"],
+            "sort_desc": "published_at",
+            "label_column": "title",
+            "description": 'Search: Chinese words of any length (成, 成都, 大运会), AND, OR, NOT, "phrases".',
+        },
+        "search_index": {"hidden": True},
+    }
+    tables.update({name: {"hidden": True} for name in HIDDEN})
+    return {
+        "title": "scnews: Chinanews Sichuan articles",
+        "description": "Read-only view of the scnews database.",
+        "databases": {db_name: {"tables": tables, "queries": queries}},
+    }

@@ -1,0 +1,69 @@
+"""Writing records as JSON, NDJSON or CSV, streaming (one record in memory at a time).
+
+CSV cells hold lists and objects (authors, images, warnings, field_layers) JSON-encoded, so a spreadsheet
+keeps them in one cell and a script can decode them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+from crawler.record import RECORD_FIELDS
+
+FORMATS = ("json", "ndjson", "csv")
+# Columns of an export: the Article record, then what the store adds.
+EXPORT_COLUMNS: tuple[str, ...] = RECORD_FIELDS + (
+    "first_seen",
+    "last_seen",
+    "content_hash",
+    "duplicate_of",
+    "similarity",
+)
+
+
+def _public(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if not k.startswith("_")}
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
+def write_records(
+    records: Iterable[dict[str, Any]], fmt: str, out: TextIO, *, columns: Sequence[str] | None = None
+) -> int:
+    """Write ``records`` to ``out`` in ``fmt``; returns how many were written."""
+    count = 0
+    if fmt == "ndjson":
+        for record in records:
+            out.write(json.dumps(_public(record), ensure_ascii=False) + "\n")
+            count += 1
+    elif fmt == "json":
+        out.write("[")
+        for record in records:
+            out.write(("," if count else "") + "\n  " + json.dumps(_public(record), ensure_ascii=False))
+            count += 1
+        out.write("\n]\n" if count else "]\n")
+    elif fmt == "csv":
+        writer: csv.DictWriter[str] | None = None
+        for record in records:
+            record = _public(record)
+            if writer is None:
+                names = list(columns) if columns else list(record)
+                names += [k for k in record if k not in names]
+                writer = csv.DictWriter(out, fieldnames=names, extrasaction="ignore", lineterminator="\n")
+                writer.writeheader()
+            writer.writerow({k: _cell(v) for k, v in record.items()})
+            count += 1
+        if writer is None and columns:
+            csv.writer(out, lineterminator="\n").writerow(columns)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    return count

@@ -1,0 +1,116 @@
+"""Running a search or a filtered listing over ``articles`` (the index is brought up to date first)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from crawler.search.filters import Filters
+from crawler.search.index import index_pending
+from crawler.search.query import Node, QueryError, highlight_regex, parse, to_fts
+from crawler.search.records import decode
+from crawler.search.snippet import snippet
+
+SORTS = ("relevance", "newest", "oldest")
+# bm25 weights for the (title, body) columns: a hit in the title counts five times as much.
+TITLE_WEIGHT, BODY_WEIGHT = 5.0, 1.0
+RESULT_COLUMNS = (
+    "article_id, url, title, published_at, channel, channel_name, source, editor, authors, "
+    "template, duplicate_of, first_seen"
+)
+
+
+@dataclass
+class Search:
+    query: str | None = None
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "relevance"
+    limit: int | None = 20
+    after_rowid: int | None = None  # only rows stored after this one (watches)
+    upto_rowid: int | None = None  # ... and not after this one
+    columns: str = RESULT_COLUMNS
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise QueryError(f"unknown sort {self.sort!r} (use {', '.join(SORTS)})")
+        if self.limit is not None and self.limit < 1:
+            raise QueryError("--limit must be at least 1")
+        self.tree: Node | None = parse(self.query) if self.query is not None else None
+        self.filters.validate()
+
+    def sql(self) -> tuple[str, list[Any]]:
+        clauses, params = self.filters.where("a")
+        self._rowid_window(clauses, params)
+        if self.tree is not None:
+            select = (
+                f"SELECT a.rowid AS _rowid, {_prefixed(self.columns)}, "
+                f"bm25(search_index, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score, a.body AS _body "
+                "FROM search_index JOIN articles a ON a.rowid = search_index.rowid"
+            )
+            clauses.insert(0, "search_index MATCH ?")
+            params.insert(0, to_fts(self.tree))
+        else:
+            select = f"SELECT a.rowid AS _rowid, {_prefixed(self.columns)}, NULL AS score FROM articles a"
+        order = {
+            "relevance": "score, a.published_at DESC" if self.tree is not None else "a.published_at DESC",
+            "newest": "a.published_at DESC, a.rowid DESC",
+            "oldest": "a.published_at, a.rowid",
+        }[self.sort]
+        sql = select + (" WHERE " + " AND ".join(clauses) if clauses else "") + f" ORDER BY {order}"
+        if self.limit is not None:
+            sql += " LIMIT ?"
+            params.append(self.limit)
+        return sql, params
+
+    def _rowid_window(self, clauses: list[str], params: list[Any]) -> None:
+        if self.after_rowid is not None:
+            clauses.append("a.rowid > ?")
+            params.append(self.after_rowid)
+        if self.upto_rowid is not None:
+            clauses.append("a.rowid <= ?")
+            params.append(self.upto_rowid)
+
+    def count(self, db: Database) -> int:
+        clauses, params = self.filters.where("a")
+        self._rowid_window(clauses, params)
+        if self.tree is None:
+            sql = "SELECT count(*) FROM articles a"
+        else:
+            sql = "SELECT count(*) FROM search_index JOIN articles a ON a.rowid = search_index.rowid"
+            clauses.insert(0, "search_index MATCH ?")
+            params.insert(0, to_fts(self.tree))
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        return db.execute(sql, params).fetchone()[0]
+
+    def run(
+        self, db: Database, *, refresh: bool = True, mark: tuple[str, str] = ("«", "»")
+    ) -> Iterator[dict[str, Any]]:
+        """Yield result records (decoded), each with ``score`` and ``snippet`` when there is a query."""
+        if refresh:
+            index_pending(db)
+        sql, params = self.sql()
+        pattern = highlight_regex(self.tree) if self.tree is not None else None
+        cursor = db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        for values in cursor:
+            row = dict(zip(names, values, strict=True))
+            body = row.pop("_body", None)
+            record = decode(row)
+            if self.tree is not None:
+                record["score"] = round(-row["score"], 4) if row["score"] is not None else None
+                title_hit = pattern is not None and pattern.search(record.get("title") or "")
+                source = body if body and (not title_hit or pattern.search(body)) else record.get("title")
+                record["snippet"] = snippet(source, pattern, mark=mark)
+            else:
+                record.pop("score", None)
+            yield record
+
+
+def _prefixed(columns: str) -> str:
+    if columns.strip() == "*":
+        return "a.*"
+    return ", ".join(f"a.{c.strip()}" for c in columns.split(","))

@@ -1,0 +1,276 @@
+"""The query language: terms, "phrases", AND / OR / NOT (implicit AND), parentheses.
+
+``parse(text)`` returns a small tree; ``to_fts(tree)`` turns it into an FTS5 MATCH expression made only of
+tokens produced by ``crawler.search.cjk`` (letters, digits, CJK characters), each inside double quotes, so no
+user text reaches FTS5's syntax, and the expression itself is always passed to SQLite as a bound parameter.
+
+Semantics: a Chinese term matches wherever it occurs as a substring (成 in 完成, 成都 in 成都市);
+Latin letters and digits match whole words, case-insensitively (5G in 推进5G网络, not in 15G). A term
+or phrase with several units (成都，大运会; "machine learning") matches those units in order,
+separated only by spaces or punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crawler.search.cjk import CJK_CLASS, CJK_RANGES, Unit, normalise, term_tokens, units
+
+OPERATORS = ("AND", "OR", "NOT")
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 64
+
+
+class QueryError(ValueError):
+    """A malformed query or filter; its message is one line meant for the user."""
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    units: tuple[Unit, ...]
+    phrase: bool = False
+
+
+@dataclass(frozen=True)
+class Not:
+    child: Node
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple[Node, ...]
+
+
+Node = Term | Not | And | Or
+
+_LEX = re.compile(r'\s*(?:(?P<lpar>\()|(?P<rpar>\))|"(?P<phrase>[^"]*)(?P<close>"?)|(?P<word>[^\s()"]+))')
+
+
+def _lex(text: str) -> list[tuple[str, str]]:
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    text = text.strip()
+    while pos < len(text):
+        m = _LEX.match(text, pos)
+        if m is None:  # only trailing whitespace can fail to match
+            break
+        pos = m.end()
+        if m.group("lpar"):
+            tokens.append(("(", "("))
+        elif m.group("rpar"):
+            tokens.append((")", ")"))
+        elif m.group("phrase") is not None:
+            if not m.group("close"):
+                raise QueryError(f"unterminated quote in query: {text!r}")
+            tokens.append(("phrase", m.group("phrase")))
+        elif m.group("word") in OPERATORS:
+            tokens.append(("op", m.group("word")))
+        elif m.group("word") is not None:
+            tokens.append(("word", m.group("word")))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]], text: str) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.text = text
+        self.terms = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def parse(self) -> Node | None:
+        node = self.or_expr()
+        token = self.peek()
+        if token is not None:
+            raise QueryError(f"unexpected {token[1]!r} in query: {self.text!r}")
+        return node
+
+    def or_expr(self) -> Node | None:
+        children = [self.and_expr()]
+        while self.peek() == ("op", "OR"):
+            self.take()
+            children.append(self.and_expr())
+        if len(children) > 1 and any(c is None for c in children):
+            raise QueryError(f"OR needs a search term on each side: {self.text!r}")
+        if len(children) == 1:
+            return children[0]
+        return Or(tuple(c for c in children if c is not None))
+
+    def and_expr(self) -> Node | None:
+        children: list[Node] = []
+        while True:
+            token = self.peek()
+            if token is None or token == (")", ")") or token == ("op", "OR"):
+                break
+            if token == ("op", "AND"):
+                self.take()
+                nxt = self.peek()
+                if not children or nxt is None or nxt[0] == ")" or nxt == ("op", "OR"):
+                    raise QueryError(f"AND needs a search term on each side: {self.text!r}")
+                continue
+            node = self.unary()
+            if node is not None:
+                children.append(node)
+        if not children:
+            return None
+        return children[0] if len(children) == 1 else And(tuple(children))
+
+    def unary(self) -> Node | None:
+        token = self.take()
+        if token == ("op", "NOT"):
+            nxt = self.peek()
+            if nxt is None or nxt[0] == ")" or nxt[0] == "op" and nxt[1] != "NOT":
+                raise QueryError(f"NOT needs a search term after it: {self.text!r}")
+            child = self.unary()
+            if child is None:
+                raise QueryError(f"NOT needs a search term after it: {self.text!r}")
+            return child.child if isinstance(child, Not) else Not(child)
+        if token[0] == "(":
+            node = self.or_expr()
+            if self.peek() != (")", ")"):
+                raise QueryError(f"unbalanced parentheses in query: {self.text!r}")
+            self.take()
+            if node is None:
+                raise QueryError(f"empty parentheses in query: {self.text!r}")
+            return node
+        if token[0] == ")":
+            raise QueryError(f"unbalanced parentheses in query: {self.text!r}")
+        if token[0] in ("word", "phrase"):
+            term_units = tuple(units(token[1]))
+            if not term_units:
+                if token[0] == "phrase":
+                    raise QueryError(f"empty phrase in query: {self.text!r}")
+                return None  # punctuation only (e.g. "--", "*", ";"): nothing to search for
+            self.terms += 1
+            if self.terms > MAX_TERMS:
+                raise QueryError(f"too many terms in query (at most {MAX_TERMS})")
+            return Term(token[1], term_units, phrase=token[0] == "phrase")
+        raise QueryError(f"unexpected {token[1]!r} in query: {self.text!r}")  # a stray operator
+
+
+def parse(text: str) -> Node:
+    """Parse a query; raises QueryError with a one-line message when it is malformed or empty."""
+    if text is None or not text.strip():
+        raise QueryError("empty query: give at least one word to search for")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long (at most {MAX_QUERY_CHARS} characters)")
+    text = text.replace("\n", " ").replace("\r", " ")
+    node = _Parser(_lex(text), text.strip()).parse()
+    if node is None:
+        raise QueryError(f"nothing to search for in query: {text.strip()!r}")
+    _check_positive(node, text.strip())
+    return node
+
+
+def _check_positive(node: Node, text: str) -> None:
+    """FTS5 (and common sense) needs something to match: NOT may only narrow a positive part."""
+    if isinstance(node, Not):
+        raise QueryError(f"a query cannot only exclude (add a term to search for): {text!r}")
+    if isinstance(node, Or):
+        for child in node.children:
+            _check_positive(child, text)
+    if isinstance(node, And):
+        positives = [c for c in node.children if not isinstance(c, Not)]
+        if not positives:
+            raise QueryError(f"a query cannot only exclude (add a term to search for): {text!r}")
+        for child in positives:
+            _check_positive(child, text)
+        for child in node.children:
+            if isinstance(child, Not):
+                _check_positive(child.child, text)
+
+
+def _quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def term_fts(term: Term) -> str:
+    tokens, prefix = term_tokens(list(term.units))
+    phrase = '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
+    return phrase + ("*" if prefix else "")
+
+
+def to_fts(node: Node) -> str:
+    """The FTS5 MATCH expression for a parsed query (pass it as a bound parameter)."""
+    if isinstance(node, Term):
+        return term_fts(node)
+    if isinstance(node, Or):
+        return "(" + " OR ".join(to_fts(c) for c in node.children) + ")"
+    if isinstance(node, And):
+        positives = [to_fts(c) for c in node.children if not isinstance(c, Not)]
+        negatives = [to_fts(c.child) for c in node.children if isinstance(c, Not)]
+        expr = "(" + " AND ".join(positives) + ")"
+        for neg in negatives:
+            expr = f"({expr} NOT {neg})"
+        return expr
+    raise QueryError("a query cannot only exclude")  # ruled out by parse()
+
+
+def rewrite(text: str) -> str:
+    """Query text -> FTS5 expression (used by the CLI and by the Datasette SQL function)."""
+    return to_fts(parse(text))
+
+
+def positive_terms(node: Node) -> list[Term]:
+    """Terms that make an article match (for highlighting); excluded terms are left out."""
+    if isinstance(node, Term):
+        return [node]
+    if isinstance(node, Not):
+        return []
+    out: list[Term] = []
+    for child in node.children:
+        out.extend(positive_terms(child))
+    return out
+
+
+_SEP = r"[\W_]"
+_LATIN = rf"[^\W_{CJK_RANGES}]"
+
+
+def term_pattern(term: Term) -> str:
+    """A regex (on normalised text) for where ``term`` occurs, matching the index's semantics."""
+    parts: list[str] = []
+    for i, unit in enumerate(term.units):
+        if parts:
+            prev = term.units[i - 1]
+            # two CJK runs or two words need a separator between them; a run and a word may touch
+            parts.append(f"{_SEP}+" if prev.cjk == unit.cjk else f"{_SEP}*")
+        text = re.escape(unit.text)
+        parts.append(text if unit.cjk else f"(?<!{_LATIN}){text}(?!{_LATIN})")
+    return "".join(parts)
+
+
+def highlight_regex(node: Node) -> re.Pattern[str] | None:
+    patterns = sorted({term_pattern(t) for t in positive_terms(node)}, key=len, reverse=True)
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def matches(node: Node, text: str) -> bool:
+    """Evaluate the query on a text in Python (the reference the tests and the benchmark compare with)."""
+    text = normalise(text)
+    if isinstance(node, Term):
+        return re.search(term_pattern(node), text, re.IGNORECASE) is not None
+    if isinstance(node, Not):
+        return not matches(node.child, text)
+    if isinstance(node, And):
+        return all(matches(c, text) for c in node.children)
+    return any(matches(c, text) for c in node.children)
+
+
+__all__ = ["CJK_CLASS", "QueryError", "parse", "to_fts", "rewrite", "matches", "highlight_regex", "normalise"]

@@ -1,0 +1,154 @@
+"""Standing searches ("watches") kept in the database, and what each found since it last ran.
+
+A watch remembers the highest ``articles.rowid`` it has reported (rowids only grow as articles are stored),
+so ``run_watches`` reports each stored article once, whichever tool wrote it, and a cron line can mail the
+output. A new watch starts from the articles stored after it was added.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from sqlite_utils import Database
+
+from crawler.search.engine import Search
+from crawler.search.filters import Filters
+from crawler.search.index import index_pending
+from crawler.search.query import QueryError, parse
+
+_NAME = re.compile(r"^[^\s/\\]{1,64}$")
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+@dataclass
+class WatchResult:
+    name: str
+    query: str
+    filters: dict[str, Any]
+    articles: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _max_rowid(db: Database) -> int:
+    return db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
+
+
+def add_watch(db: Database, name: str, query: str, filters: Filters) -> dict[str, Any]:
+    if not _NAME.match(name or ""):
+        raise QueryError(f"bad watch name {name!r}: 1-64 characters, no spaces or slashes")
+    parse(query)
+    filters.validate()
+    if db.execute("SELECT 1 FROM watches WHERE name = ?", [name]).fetchone():
+        raise QueryError(f"a watch named {name!r} already exists (remove it first: scnews watch rm {name})")
+    row = {
+        "name": name,
+        "query": query,
+        "filters": json.dumps(filters.to_json(), ensure_ascii=False),
+        "created_at": _now(),
+        "last_run": None,
+        "last_rowid": _max_rowid(db),
+    }
+    with db.atomic():
+        db["watches"].insert(row)
+    return row
+
+
+def list_watches(db: Database) -> list[dict[str, Any]]:
+    return [
+        {**r, "filters": json.loads(r["filters"] or "{}")}
+        for r in db.query("SELECT * FROM watches ORDER BY name")
+    ]
+
+
+def remove_watch(db: Database, name: str) -> None:
+    with db.atomic():
+        if db.execute("DELETE FROM watches WHERE name = ?", [name]).rowcount == 0:
+            raise QueryError(f"no watch named {name!r} (see: scnews watch list)")
+
+
+def run_watches(db: Database, name: str | None = None, *, update: bool = True) -> list[WatchResult]:
+    """New matches of one watch (or all), newest first; marks them reported unless ``update`` is False."""
+    watches = list_watches(db)
+    if name is not None:
+        watches = [w for w in watches if w["name"] == name]
+        if not watches:
+            raise QueryError(f"no watch named {name!r} (see: scnews watch list)")
+    index_pending(db)
+    upto = _max_rowid(db)
+    results = []
+    for watch in watches:
+        search = Search(
+            watch["query"],
+            filters=Filters.from_json(watch["filters"]),
+            sort="newest",
+            limit=None,
+            after_rowid=watch["last_rowid"] or 0,
+            upto_rowid=upto,
+        )
+        articles = list(search.run(db, refresh=False))
+        results.append(WatchResult(watch["name"], watch["query"], watch["filters"], articles))
+    if update and watches:
+        with db.atomic():
+            for watch in watches:
+                db.execute(
+                    "UPDATE watches SET last_run = ?, last_rowid = max(coalesce(last_rowid, 0), ?) "
+                    "WHERE name = ?",
+                    [_now(), upto, watch["name"]],
+                )
+    return results
+
+
+def canned_sql() -> str:
+    """SQL of a watch as a Datasette canned query (parameters :q, then the filters in the query string)."""
+    return (
+        "SELECT a.article_id, a.published_at, a.channel_name, a.source, a.editor, a.title, a.url "
+        "FROM search_index JOIN articles a ON a.rowid = search_index.rowid "
+        "WHERE search_index MATCH scnews_match(:q) ORDER BY a.published_at DESC LIMIT 200"
+    )
+
+
+def atom_feed(
+    results: list[WatchResult], *, feed_id: str = "urn:scnews:watches", title: str | None = None
+) -> str:
+    """An Atom 1.0 feed (RFC 4287) of the articles found, one entry per article and watch."""
+    ET.register_namespace("", ATOM_NS)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        if text is not None:
+            el.text = text
+        return el
+
+    now = _now()
+    names = [r.name for r in results]
+    feed = ET.Element(f"{{{ATOM_NS}}}feed")
+    sub(feed, "id", feed_id + (":" + ",".join(names) if names else ""))
+    sub(feed, "title", title or "scnews watches: " + (", ".join(names) or "(none)"))
+    sub(feed, "updated", now)
+    author = sub(feed, "author")
+    sub(author, "name", "scnews")
+    sub(feed, "generator", "scnews")
+    for result in results:
+        for article in result.articles:
+            entry = sub(feed, "entry")
+            sub(entry, "id", f"urn:scnews:article:{article.get('article_id')}:watch:{result.name}")
+            sub(entry, "title", article.get("title") or "(no title)")
+            sub(entry, "updated", article.get("published_at") or article.get("first_seen") or now)
+            if article.get("published_at"):
+                sub(entry, "published", article["published_at"])
+            if article.get("url"):
+                sub(entry, "link", href=article["url"], rel="alternate", type="text/html")
+            sub(entry, "category", term=result.name, label=f"watch {result.name}: {result.query}")
+            meta = " · ".join(x for x in (article.get("channel_name"), article.get("source")) if x)
+            summary = (meta + " — " if meta else "") + (article.get("snippet") or "")
+            sub(entry, "summary", summary)
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
