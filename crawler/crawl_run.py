@@ -15,9 +15,11 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sys
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -110,7 +112,7 @@ def build_settings(options: CrawlOptions, base_url: str | None, progress: bool):
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     overrides: dict[str, Any] = {
-        "LOG_LEVEL": "INFO" if options.verbose else ("ERROR" if options.quiet else "WARNING"),
+        "LOG_LEVEL": "INFO" if options.verbose else ("CRITICAL" if options.quiet else "WARNING"),
         "RETRY_GIVE_UP_LOG_LEVEL": "INFO",  # a page that fails is recorded in `failures` and summarised
         "SCNEWS_PROGRESS": progress,
     }
@@ -232,6 +234,13 @@ def _locked_run(options: CrawlOptions, db_path: Path, out: TextIO, err: TextIO) 
         status, code = _outcome(reason, stats)
     except KeyboardInterrupt:
         status, code = "interrupted", EXIT_FAILED
+    except Exception as exc:  # noqa: BLE001 - recorded as a failed run, told in one line
+        status, code = "failed", EXIT_FAILED
+        print(f"scnews crawl: the run failed: {type(exc).__name__}: {exc}", file=err)
+        if options.verbose:
+            traceback.print_exc(file=err)
+        else:
+            print("scnews crawl: run with --verbose for the traceback", file=err)
     finally:
         if replica is not None:
             replica.stop()
@@ -279,12 +288,22 @@ def _outcome(reason: str | None, stats: dict[str, Any]) -> tuple[str, int]:
     return "ok", EXIT_OK
 
 
+def _one_line(record: logging.LogRecord) -> bool:
+    """Log records without their traceback (a fetch error is a line; --verbose shows tracebacks)."""
+    record.exc_info = None
+    record.exc_text = None
+    return True
+
+
 def _crawl(settings, options: CrawlOptions) -> tuple[dict[str, Any], str | None]:
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.sc_chinanews import ScChinanewsSpider
 
     process = CrawlerProcess(settings)
+    if not options.verbose:
+        for handler in logging.root.handlers:
+            handler.addFilter(_one_line)
     crawler = process.create_crawler(ScChinanewsSpider)
     kwargs: dict[str, Any] = {"channels": options.channels, "since": options.since, "until": options.until}
     if options.max_pages is not None:

@@ -9,6 +9,7 @@ which the channel's list shows at once; answers ``{"path": ...}``).
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from dataclasses import asdict
@@ -91,6 +92,12 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     site: ReplicaSite
     url: str
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return  # a client closing a kept-alive connection, or giving up on a slow page
+        print(f"replica: error answering {client_address}: {exc!r}", file=sys.stderr)
 
 
 class ReplicaServer:

@@ -3,7 +3,8 @@
 Content:
 - the article fixtures copied into ``crawler/replica/site/articles/<case>/``
   (``python -m crawler.replica.build``): each served at the path of its URL with the bytes and
-  ``Content-Type`` it was saved with (a GBK page keeps its bytes and charset); a fixture page that links ``_2`` pages gets synthetic continuation pages;
+  ``Content-Type`` it was saved with (a GBK page keeps its bytes and charset); a fixture page that
+  links ``_2`` pages gets synthetic continuation pages;
 - synthetic articles for every channel (``synthetic_per_channel``, more for ``cjbd`` so its list has several
   pages), and ``extra_articles`` more for benchmarks;
 - channel list pages ``/{code}/index.shtml``, ``index_2.shtml``, ... newest first, ``page_size`` items each;

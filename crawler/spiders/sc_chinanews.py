@@ -146,7 +146,15 @@ class ScChinanewsSpider(scrapy.Spider):
     def request(self, url: str, callback, **cb_kwargs: Any) -> Request:
         target, meta = self.fetch_target(url)
         cb_kwargs.setdefault("site_url", canonical_url(url) if parse_article_url(url) else self.site_url(url))
-        return Request(target, callback=callback, errback=self.on_error, meta=meta, cb_kwargs=cb_kwargs)
+        # A replica's redirect of another host form points at the same URL: let it through the dupe filter.
+        return Request(
+            target,
+            callback=callback,
+            errback=self.on_error,
+            meta=meta,
+            cb_kwargs=cb_kwargs,
+            dont_filter=bool(meta),
+        )
 
     # --- start -------------------------------------------------------------------------------------------
 

@@ -1,0 +1,64 @@
+"""Faults of the replica end up in ``failures`` with their reason, and the next run retries them."""
+
+from e2e_helpers import crawl, rows
+
+SITE = "https://www.sc.chinanews.com.cn"
+
+
+def _open_failures(db):
+    return {
+        url.removeprefix(SITE): (stage, reason, status, attempts)
+        for url, stage, reason, status, attempts in rows(
+            db, "SELECT url, stage, reason, http_status, attempts FROM failures WHERE resolved_at IS NULL"
+        )
+    }
+
+
+def test_faults_are_recorded_then_retried(tmp_path, replica_factory):
+    server = replica_factory(faults=True, slow_seconds=3)
+    site = server.site
+    db = tmp_path / "news.db"
+
+    first = crawl(db, server.url, "--channels", "shms,lyxw")
+    assert first.returncode == 0, first.stderr
+    failures = _open_failures(db)
+    assert failures == {
+        "/shms/2024-04-10/299404.html": ("fetch", "HTTP 404", 404, 1),
+        "/shms/2024-04-10/299408.html": ("fetch", "timeout after 1 s", None, 1),
+        "/shms/2024-04-10/299200.html": ("parse", failures["/shms/2024-04-10/299200.html"][1], None, 1),
+        "/private/2024-04-10/299403.html": ("fetch", "forbidden by robots.txt", None, 1),
+    }
+    log = site.requests()
+    paths = [r.path for r in log]
+    # robots.txt was read and obeyed
+    assert "/robots.txt" in paths and not any(p.startswith("/private/") for p in paths)
+    # the 500 and the 429 succeeded on retry; the retry after the 429 waited for Retry-After (1 s)
+    flaky = [r.status for r in log if r.path == "/shms/2024-04-10/299500.html"]
+    assert flaky == [500, 200]
+    limited = [r for r in log if r.path == "/shms/2024-04-10/299429.html"]
+    assert [r.status for r in limited] == [429, 200]
+    assert limited[1].at - limited[0].at >= 0.95
+    # the .com host form was redirected and the article stored under its canonical URL
+    assert [r.status for r in log if r.host == "www.sc.chinanews.com"] == [301]
+    stored = dict(rows(db, "SELECT article_id, url FROM articles"))
+    assert stored["121876"] == f"{SITE}/lyxw/2019-08-12/121876.shtml"
+    assert {"299500", "299429"} <= set(stored)
+    assert not {"299404", "299408", "299200", "299403"} & set(stored)
+
+    # The deleted article comes back; the next run retries every open failure and resolves that one.
+    site.add_article("shms", date="2024-04-10", article_id=299404, title="恢复的稿件")
+    before = len(site.requests())
+    second = crawl(db, server.url, "--channels", "shms,lyxw")
+    assert second.returncode == 0, second.stderr
+    retried = {r.path for r in site.requests()[before:]}
+    assert {
+        "/shms/2024-04-10/299404.html",
+        "/shms/2024-04-10/299408.html",
+        "/shms/2024-04-10/299200.html",
+    } <= retried
+    assert rows(db, "SELECT title FROM articles WHERE article_id = '299404'") == [("恢复的稿件",)]
+    failures = _open_failures(db)
+    assert "/shms/2024-04-10/299404.html" not in failures
+    assert failures["/shms/2024-04-10/299408.html"][3] == 2
+    assert failures["/shms/2024-04-10/299200.html"][3] == 2
+    assert rows(db, "SELECT resolved_at IS NOT NULL FROM failures WHERE url LIKE '%299404%'") == [(1,)]
