@@ -109,12 +109,14 @@ def m001_core_tables(db: Database) -> None:
     )
     db["failures"].create_index(["url", "stage"], unique=True)
     db["failures"].create_index(["canonical_url"])
-    # Near-duplicate index: one row per (LSH band hash, article); see crawler/neardup.py.
+    # Near-duplicate index (crawler/neardup.py): one row per (LSH band hash, article), and each article's
+    # MinHash values (NUM_PERM little-endian uint32) to screen candidates before the exact Jaccard check.
+    # No index on article_lsh.article_id: a changed article's old rows are found from its stored MinHash.
     db.execute(
         "CREATE TABLE article_lsh (band_key INTEGER NOT NULL, article_id TEXT NOT NULL, "
         "PRIMARY KEY (band_key, article_id)) WITHOUT ROWID"
     )
-    db["article_lsh"].create_index(["article_id"])
+    db.execute("CREATE TABLE article_minhash (article_id TEXT PRIMARY KEY, minhash BLOB NOT NULL) WITHOUT ROWID")
     db["crawl_runs"].create(
         {
             "id": int,

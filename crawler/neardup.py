@@ -22,7 +22,6 @@ Choices (tuned on hand-made pairs in tests/pipelines/data/ and on bench/store.py
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,12 +35,19 @@ ROWS = 3
 NUM_PERM = BANDS * ROWS
 LINK_THRESHOLD = 0.5
 MAX_CANDIDATES = 20
+SCREEN_MARGIN = 0.2  # candidates whose MinHash estimate is under LINK_THRESHOLD - this are not verified
 MIN_SHINGLES = 8  # a text shorter than this (video blurbs) is never linked: too little to compare
 
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=20240411).permutations
+# datasketch's "affine32" permutations: h -> a * fmix32(h) + b (mod 2^32), a odd.
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=20240411, scheme="affine32").permutations
+_A = _PERMUTATIONS[0].astype(np.uint32)
+_B = _PERMUTATIONS[1].astype(np.uint32)
 _NOT_WORD = re.compile(r"[\W_]+")
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _POLY = np.uint64(0x100000001B3)
+_ROW_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5],
+                    dtype=np.uint64)[:ROWS]  # fmt: skip
+_BAND_SALT = (np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(0xFF51AFD7ED558CCD)).reshape(-1, 1)
 
 
 def normalise_text(text: str) -> str:
@@ -57,7 +63,7 @@ def shingle_set(norm: str, k: int = SHINGLE_K) -> set[str]:
 
 
 def shingle_hashes(norm: str, k: int = SHINGLE_K) -> np.ndarray:
-    """32-bit hashes of the distinct ``k``-character shingles, computed in bulk with numpy."""
+    """32-bit hashes of the ``k``-character shingles (repeats kept: they do not change a MinHash)."""
     codes = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(codes) < k:
         codes = np.concatenate([codes, np.zeros(k - len(codes), dtype=np.uint64)]) if len(codes) else codes
@@ -68,26 +74,47 @@ def shingle_hashes(norm: str, k: int = SHINGLE_K) -> np.ndarray:
     for j in range(k):
         h = h * _POLY + codes[j : j + n]
     h = h * _MIX  # spread the polynomial over the high bits, then keep them
-    return np.unique((h >> np.uint64(32)).astype(np.uint32))
+    return (h >> np.uint64(32)).astype(np.uint32)
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, as datasketch applies it before its affine permutations."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def minhash_values(hashes: np.ndarray) -> np.ndarray:
+    """The ``NUM_PERM`` MinHash values of a set of 32-bit hashes.
+
+    Identical to ``datasketch.MinHash(scheme="affine32", permutations=...).update_batch(hashes).hashvalues``
+    (tests/pipelines/test_near_duplicates.py checks it), in one numpy pass instead of datasketch's
+    per-element Python hashing loop, which cost more than the rest of the pipeline together.
+    """
+    if not len(hashes):
+        return np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+    permuted = np.multiply.outer(_fmix32(hashes.astype(np.uint32)), _A)
+    permuted += _B
+    return permuted.min(axis=0)
 
 
 def minhash(hashes: np.ndarray) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM, hashfunc=int, permutations=_PERMUTATIONS, scheme="affine32")
-    if len(hashes):
-        m.update_batch(hashes)
-    return m
+    """The same values as a datasketch MinHash object (for estimates and comparisons)."""
+    return MinHash(
+        num_perm=NUM_PERM, hashvalues=minhash_values(hashes), permutations=_PERMUTATIONS, scheme="affine32"
+    )
 
 
-def band_keys(m: MinHash) -> list[int]:
-    """One signed 64-bit key per LSH band: a hash of the band number and the band's MinHash values."""
-    values = np.asarray(m.hashvalues, dtype=np.uint32)
-    keys = []
-    for band in range(BANDS):
-        digest = hashlib.blake2b(
-            values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=8, salt=band.to_bytes(16, "little")
-        ).digest()
-        keys.append(int.from_bytes(digest, "little", signed=True))
-    return keys
+def band_keys(values: np.ndarray) -> list[int]:
+    """One signed 64-bit key per LSH band, mixing the band number with the band's ``ROWS`` MinHash values."""
+    rows = values.astype(np.uint64).reshape(BANDS, ROWS) * _ROW_MIX
+    h = np.bitwise_xor.reduce(rows, axis=1, keepdims=True) ^ _BAND_SALT
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xC4CEB9FE1A85EC53)
+    h = h ^ (h >> np.uint64(29))
+    return h.reshape(-1).view(np.int64).tolist()
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -100,7 +127,8 @@ def jaccard(a: set[str], b: set[str]) -> float:
 @dataclass
 class Signature:
     norm: str
-    keys: list[int]
+    values: np.ndarray  # the MinHash values
+    keys: list[int]  # the LSH band keys
 
     @property
     def comparable(self) -> bool:
@@ -109,7 +137,8 @@ class Signature:
 
 def signature(body: str) -> Signature:
     norm = normalise_text(body)
-    return Signature(norm=norm, keys=band_keys(minhash(shingle_hashes(norm))))
+    values = minhash_values(shingle_hashes(norm))
+    return Signature(norm=norm, values=values, keys=band_keys(values))
 
 
 def earliest_key(published_at: str | None, article_id: str) -> tuple[str, int, str]:
@@ -125,12 +154,13 @@ def jaccard_many(norm: str, others: Iterable[tuple[str, str]]) -> dict[str, floa
 
 @dataclass
 class Known:
-    """What the index needs to know of an article it may link to."""
+    """What the index needs to know of an article it may link to (``norm`` loaded only when needed)."""
 
     article_id: str
-    norm: str
     published_at: str | None
     duplicate_of: str | None
+    values: np.ndarray | None
+    norm: str | None = None
 
 
 @dataclass
@@ -141,12 +171,24 @@ class Link:
     relinks: list[tuple[str, float]] | None = None
 
 
+def estimate(a: np.ndarray, b: np.ndarray) -> float:
+    """MinHash estimate of the Jaccard similarity: the share of equal values."""
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
 class NearDupIndex:
-    """Finds the near-copies of an article among the stored ones (``article_lsh``) and the pending batch."""
+    """Finds the near-copies of an article among the stored ones (``article_lsh``) and the pending batch.
+
+    Per article: one indexed probe of its ``BANDS`` band keys, then for each candidate (at most
+    ``MAX_CANDIDATES``) a primary-key read of its MinHash; only candidates whose MinHash estimate reaches
+    ``LINK_THRESHOLD - SCREEN_MARGIN`` (0.3; a pair at J = 0.5 estimates under that with probability about
+    0.1% at 60 permutations) have their body read for the exact Jaccard. Nothing here scans the archive.
+    """
 
     def __init__(self, db, threshold: float = LINK_THRESHOLD, max_candidates: int = MAX_CANDIDATES):
         self.db = db
         self.threshold = threshold
+        self.screen = max(0.0, threshold - SCREEN_MARGIN)
         self.max_candidates = max_candidates
         self._pending_bands: dict[int, list[str]] = {}
         self._pending: dict[str, Known] = {}
@@ -170,12 +212,28 @@ class NearDupIndex:
         rest = [aid for aid in ids if aid not in self._pending]
         if rest:
             rows = self.db.conn.execute(
-                "SELECT article_id, body, published_at, duplicate_of FROM articles "
-                f"WHERE article_id IN ({', '.join('?' * len(rest))})",
+                "SELECT a.article_id, a.published_at, a.duplicate_of, m.minhash FROM articles a "
+                "LEFT JOIN article_minhash m ON m.article_id = a.article_id "
+                f"WHERE a.article_id IN ({', '.join('?' * len(rest))})",
                 rest,
             )
-            found += [Known(aid, normalise_text(body), pub, dup) for aid, body, pub, dup in rows]
+            found += [
+                Known(aid, pub, dup, None if blob is None else np.frombuffer(blob, dtype="<u4"))
+                for aid, pub, dup, blob in rows
+            ]
         return found
+
+    def _load_norms(self, known: list[Known]) -> None:
+        missing = [k for k in known if k.norm is None]
+        if not missing:
+            return
+        rows = self.db.conn.execute(
+            f"SELECT article_id, body FROM articles WHERE article_id IN ({', '.join('?' * len(missing))})",
+            [k.article_id for k in missing],
+        )
+        bodies = dict(rows.fetchall())
+        for k in missing:
+            k.norm = normalise_text(bodies.get(k.article_id) or "")
 
     def find(self, article_id: str, published_at: str | None, sig: Signature) -> Link:
         """The link for a new or changed article: the earliest verified near-copy, or relinks to it."""
@@ -184,7 +242,10 @@ class NearDupIndex:
         ids = self.candidates(sig, exclude=article_id)
         if not ids:
             return Link()
-        known = self._known(ids)
+        known = [
+            k for k in self._known(ids) if k.values is None or estimate(sig.values, k.values) >= self.screen
+        ]
+        self._load_norms(known)
         sims = jaccard_many(sig.norm, [(k.article_id, k.norm) for k in known if k.norm])
         verified = [k for k in known if sims.get(k.article_id, 0.0) >= self.threshold]
         if not verified:
@@ -196,8 +257,12 @@ class NearDupIndex:
             if first.duplicate_of and first.duplicate_of != article_id:
                 # ``first`` is itself a copy: link to its original when this one is close to it too
                 # (LSH may have missed it), else to ``first``.
-                for root in self._known([first.duplicate_of]):
-                    root_similarity = jaccard_many(sig.norm, [(root.article_id, root.norm)])[root.article_id]
+                roots = self._known([first.duplicate_of])
+                self._load_norms(roots)
+                for root in roots:
+                    root_similarity = jaccard_many(sig.norm, [(root.article_id, root.norm or "")])[
+                        root.article_id
+                    ]
                     if root_similarity >= self.threshold:
                         target, similarity = root, root_similarity
             return Link(target.article_id, round(similarity, 4))
@@ -212,7 +277,7 @@ class NearDupIndex:
         return Link(relinks=relinks)
 
     def add_pending(self, article_id: str, published_at: str | None, sig: Signature, link: Link) -> None:
-        self._pending[article_id] = Known(article_id, sig.norm, published_at, link.duplicate_of)
+        self._pending[article_id] = Known(article_id, published_at, link.duplicate_of, sig.values, sig.norm)
         for key in sig.keys:
             self._pending_bands.setdefault(key, []).append(article_id)
 

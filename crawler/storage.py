@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 from sqlite_utils import Database
 
 from crawler import neardup
@@ -97,7 +98,8 @@ def content_hash(article: Article) -> str:
 
 def article_row(article: Article) -> dict[str, Any]:
     """The ``articles`` row of a record (lists and objects as JSON text), without the bookkeeping columns."""
-    row = article.to_dict()
+    row = {name: getattr(article, name) for name in RECORD_FIELDS}
+    row["images"] = [{"url": image.url, "caption": image.caption} for image in article.images]
     for name in _JSON_FIELDS:
         row[name] = json.dumps(row[name], ensure_ascii=False)
     row["mirror"] = int(bool(row["mirror"]))
@@ -126,6 +128,7 @@ class PendingArticle:
 
     row: dict[str, Any]
     band_keys: list[int] = field(default_factory=list)
+    minhash: bytes | None = None  # NUM_PERM little-endian uint32 (crawler/neardup.py)
     duplicate_of: str | None = None
     similarity: float | None = None
     # Later articles that this (earlier) one becomes the original of: (article_id, similarity).
@@ -182,19 +185,17 @@ class ArticleWriter:
             "WHERE article_id = ?"
         )
         with write_transaction(self.db):
+            # Read inside the write transaction: another crawl may have stored some of these meanwhile.
+            stored = self._stored_rows([item.row["article_id"] for item in self.pending])
             for item in self.pending:
                 row = {**item.row, "duplicate_of": item.duplicate_of, "similarity": item.similarity}
                 aid = row["article_id"]
                 values = [row[c] for c in ARTICLE_COLUMNS]
-                old = conn.execute(
-                    "SELECT content_hash, title, body, source, editor, last_seen FROM articles "
-                    "WHERE article_id = ?",
-                    [aid],
-                ).fetchone()
+                old = stored.get(aid)
                 if old is None:
                     conn.execute(insert_sql, [*values, now, now])
                     counts["new"] += 1
-                elif old[0] == row["content_hash"]:
+                elif old["content_hash"] == row["content_hash"]:
                     conn.execute(
                         "UPDATE articles SET last_seen = ?, fetched_at = COALESCE(?, fetched_at) "
                         "WHERE article_id = ?",
@@ -206,29 +207,67 @@ class ArticleWriter:
                     conn.execute(
                         "INSERT INTO article_versions (article_id, seen_at, title, body, source, editor, "
                         "content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [aid, old[5], old[1], old[2], old[3], old[4], old[0]],
+                        [aid, old["last_seen"], *(old[f] for f in VERSIONED_FIELDS), old["content_hash"]],
                     )
                     conn.execute(update_sql, [*values, now, aid])
-                    conn.execute("DELETE FROM article_lsh WHERE article_id = ?", [aid])
+                    self._forget_bands(aid)
                     counts["changed"] += 1
-                if item.band_keys:
+                stored[aid] = {**row, "last_seen": now}
+                if item.band_keys and item.minhash:
                     conn.executemany(
                         "INSERT OR IGNORE INTO article_lsh (band_key, article_id) VALUES (?, ?)",
                         [(key, aid) for key in item.band_keys],
                     )
+                    conn.execute(
+                        "INSERT OR REPLACE INTO article_minhash (article_id, minhash) VALUES (?, ?)",
+                        [aid, item.minhash],
+                    )
                 if item.duplicate_of:
                     counts["duplicates"] += 1
-                conn.execute(
-                    "UPDATE failures SET resolved_at = ? WHERE resolved_at IS NULL "
-                    "AND (url = ? OR canonical_url = ?)",
-                    [now, row["url"], row["url"]],
-                )
             for item in self.pending:
                 for later_id, similarity in item.relinks:
                     self._relink(item.row["article_id"], later_id, similarity)
+            self._resolve_failures([item.row["url"] for item in self.pending], now)
         self.pending.clear()
         self._pending_hash.clear()
         return counts
+
+    def _forget_bands(self, article_id: str) -> None:
+        """Remove a changed article's band rows and MinHash (its new ones are written next)."""
+        conn = self.db.conn
+        found = conn.execute(
+            "SELECT minhash FROM article_minhash WHERE article_id = ?", [article_id]
+        ).fetchone()
+        if found is None:
+            return
+        keys = neardup.band_keys(np.frombuffer(found[0], dtype="<u4"))
+        conn.executemany(
+            "DELETE FROM article_lsh WHERE band_key = ? AND article_id = ?",
+            [(key, article_id) for key in keys],
+        )
+        conn.execute("DELETE FROM article_minhash WHERE article_id = ?", [article_id])
+
+    def _stored_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        columns = ("article_id", "content_hash", *VERSIONED_FIELDS, "last_seen")
+        for chunk in _chunks(sorted(set(ids))):
+            marks = ", ".join("?" * len(chunk))
+            cursor = self.db.conn.execute(
+                f"SELECT {', '.join(columns)} FROM articles WHERE article_id IN ({marks})", chunk
+            )
+            for values in cursor:
+                found[values[0]] = dict(zip(columns, values, strict=True))
+        return found
+
+    def _resolve_failures(self, urls: list[str], now: str) -> None:
+        """A stored article resolves the open failures of its URL (and of the URL's variants)."""
+        for chunk in _chunks(sorted(set(urls)), _CHUNK // 2):
+            marks = ", ".join("?" * len(chunk))
+            self.db.conn.execute(
+                f"UPDATE failures SET resolved_at = ? WHERE resolved_at IS NULL "
+                f"AND (url IN ({marks}) OR canonical_url IN ({marks}))",
+                [now, *chunk, *chunk],
+            )
 
     def _relink(self, original: str, later_id: str, similarity: float) -> None:
         """``later_id`` (and what pointed at it) now points at the earlier ``original``."""

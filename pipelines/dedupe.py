@@ -47,7 +47,9 @@ class DedupePipeline:
             sig = signature(article.body)
             link = index.find(article.article_id, article.published_at, sig)
             index.add_pending(article.article_id, article.published_at, sig, link)
-            pending.band_keys = sig.keys if sig.comparable else []
+            if sig.comparable:
+                pending.band_keys = sig.keys
+                pending.minhash = sig.values.astype("<u4").tobytes()
             pending.duplicate_of, pending.similarity = link.duplicate_of, link.similarity
             pending.relinks = link.relinks or []
         self.session.decisions[article.article_id] = pending

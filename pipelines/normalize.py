@@ -28,11 +28,13 @@ def tidy_lines(text: str | None) -> str:
 
 
 def normalise(article: Article) -> Article:
-    article.url = canonical_url(article.url)
     parts = parse_article_url(article.url)
     if parts is not None:
+        article.url = parts.canonical
         article.article_id = article.article_id or parts.article_id
         article.channel = article.channel or parts.channel
+    else:
+        article.url = canonical_url(article.url)
     article.title = tidy(article.title) or ""
     for name in ("source", "editor", "channel_name"):
         setattr(article, name, tidy(getattr(article, name)))

@@ -26,7 +26,8 @@ SHORT_FORM_CHANNELS = frozenset({"spxw", "tpxw"})
 
 
 def body_chars(text: str | None) -> int:
-    return sum(1 for ch in text or "" if not ch.isspace())
+    """Characters that are not whitespace (U+3000 and nbsp count as whitespace)."""
+    return sum(map(len, (text or "").split()))
 
 
 def is_short_form(article: Article) -> bool:

@@ -1,5 +1,8 @@
+import numpy as np
+from datasketch import MinHash
 from pipeline_helpers import article, text
 
+from crawler import neardup
 from crawler.neardup import jaccard, normalise_text, shingle_set
 
 
@@ -59,3 +62,14 @@ def test_an_original_crawled_after_its_copies_becomes_their_target(crawl, query)
         ("207540", "207510"),
     ]
     assert all(0.6 < r["similarity"] < 0.7 for r in rows[1:])
+
+
+def test_minhash_values_are_datasketchs():
+    hashes = neardup.shingle_hashes(normalise_text(text("aigc_original")))
+    reference = MinHash(
+        num_perm=neardup.NUM_PERM, hashfunc=int, permutations=neardup._PERMUTATIONS, scheme="affine32"
+    )
+    reference.update_batch(hashes)
+    assert np.array_equal(neardup.minhash_values(hashes), reference.hashvalues)
+    copy = neardup.minhash(neardup.shingle_hashes(normalise_text(text("aigc_reissue"))))
+    assert 0.45 < copy.jaccard(reference) < 0.85  # the estimate of 0.65 from 60 permutations
