@@ -5,8 +5,8 @@
 
 Articles are made of Chinese sentences drawn from a Zipf-weighted vocabulary built from common
 characters (GB2312 level 1), with sentences of the fixtures' bodies (fixtures/articles/*/expected.json) mixed
-in as shared phrasing; ``--copies`` (default 5%) of them are planted near-copies of an earlier article: a new dateline,
-maybe a paragraph dropped, about 1.5% of the characters replaced, maybe a source line added.
+in as shared phrasing; ``--copies`` (default 5%) of them are planted near-copies of an earlier article: a new
+dateline, maybe a paragraph dropped, about 1.5% of the characters replaced, maybe a source line added.
 
 Prints, in one run:
 - the ingest rate through the real pipelines (driven by Scrapy's pipeline manager, as in a crawl), overall
