@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin
 
-from cssselect import HTMLTranslator
 from lxml import etree
 
 from crawler.channels import channel_name
@@ -24,56 +23,51 @@ from .dates import PageDate, china_naive, find_date, iso_china, parse_fetched_at
 from .encoding import decode_html
 from .errors import NotAnArticle
 from .mirror import undo_mirror
+from .select import PageIndex, Selector, compile_selector
 from .text import Line, clean, element_text, lines_of, walk
 
 # ---------------------------------------------------------------------------------------------------------
 # Selectors compiled once
 # ---------------------------------------------------------------------------------------------------------
 
-_TRANSLATOR = HTMLTranslator()
-
-
-def _xpath(*css: str) -> etree.XPath:
-    return etree.XPath(" | ".join(_TRANSLATOR.css_to_xpath(c, prefix="descendant-or-self::") for c in css))
-
 
 @dataclass(frozen=True)
 class _Compiled:
     template: rules.Template
-    detect: etree.XPath
-    title: tuple[etree.XPath, ...]
-    meta: tuple[etree.XPath, ...]
-    body: etree.XPath
-    source: tuple[etree.XPath, ...]
-    date: tuple[etree.XPath, ...]
-    editor: tuple[etree.XPath, ...]
-    drop: etree.XPath | None
-    captions: etree.XPath | None
+    detect: Selector
+    title: tuple[Selector, ...]
+    meta: tuple[Selector, ...]
+    body: Selector
+    source: tuple[Selector, ...]
+    date: tuple[Selector, ...]
+    editor: tuple[Selector, ...]
+    drop: tuple[Selector, ...]
+    captions: tuple[Selector, ...]
 
 
 def _compile(t: rules.Template) -> _Compiled:
+    def many(selectors: tuple[str, ...]) -> tuple[Selector, ...]:
+        return tuple(compile_selector(c) for c in selectors)
+
     return _Compiled(
         template=t,
-        detect=_xpath(t.detect),
-        title=tuple(_xpath(c) for c in t.title),
-        meta=tuple(_xpath(c) for c in t.meta),
-        body=_xpath(t.body),
-        source=tuple(_xpath(c) for c in t.source),
-        date=tuple(_xpath(c) for c in t.date),
-        editor=tuple(_xpath(c) for c in t.editor),
-        drop=_xpath(*t.drop) if t.drop else None,
-        captions=_xpath(*t.captions) if t.captions else None,
+        detect=compile_selector(t.detect),
+        title=many(t.title),
+        meta=many(t.meta),
+        body=compile_selector(t.body),
+        source=many(t.source),
+        date=many(t.date),
+        editor=many(t.editor),
+        drop=many(t.drop),
+        captions=many(t.captions),
     )
 
 
 _TEMPLATES = tuple(_compile(t) for t in rules.TEMPLATES)
-_ANY_TEMPLATE = _xpath(*(t.detect for t in rules.TEMPLATES))
-_BODY = etree.XPath("//body")
 _H1 = etree.XPath("//body//h1")
 _TITLE = etree.XPath("//head/title | //title")
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
 _OG_TITLE = etree.XPath("//meta[@property='og:title']/@content")
-_BASE = etree.XPath("//base/@href")
 # Text nodes holding a label (single-axis paths: far cheaper in libxml2 than "//").
 _TEXT_WITH = etree.XPath("descendant::text()[contains(., $label)]")
 _LINKS = etree.XPath("//body//a")
@@ -151,7 +145,7 @@ def _parse(text: str) -> etree._Element:
         root = etree.fromstring(text, _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         root = None
-    if root is None or not _BODY(root):
+    if root is None or root.find("body") is None:
         raise NotAnArticle("not an HTML document")
     return root
 
@@ -166,12 +160,14 @@ class _Extractor:
         self.draft = _Draft()
         self.disclaimer_head = None
         self._labels: dict[str, list] = {}
+        self._index: PageIndex | None = None
         self.page_url = (url or "").strip() or self._declared_url()
         self.url_parts = parse_article_url(self.page_url) if self.page_url else None
         self.url_date = url_day(self.url_parts.date) if self.url_parts else None
-        base = _BASE(root)
-        self.base_url = urljoin(self.page_url or "", base[0].strip()) if base else self.page_url
-        self.body_root = _BODY(root)[0]
+        base = root.find("head/base")
+        href = base.get("href") if base is not None else None
+        self.base_url = urljoin(self.page_url or "", href.strip()) if href else self.page_url
+        self.body_root = root.find("body")
 
     # -- orchestration ----------------------------------------------------------------------------------
 
@@ -192,27 +188,25 @@ class _Extractor:
     # -- layer 1: known selectors -----------------------------------------------------------------------
 
     def _selectors(self, disclaimer_drop: set) -> str | None:
-        root, d = self.root, self.draft
-        if not _ANY_TEMPLATE(root):
-            return None
+        d = self.draft
         for compiled in _TEMPLATES:
-            if not compiled.detect(root):
+            if not self._matches(compiled.detect):
                 continue
-            for xp in compiled.title:
-                title = _first_text(xp(root))
+            for selector in compiled.title:
+                title = _first_text(self._select(selector))
                 if title:
                     d.set("title", title, "selector")
                     break
-            meta_text = " ".join(element_text(el) for xp in compiled.meta for el in xp(root))
-            date_text = " ".join(element_text(el) for xp in compiled.date for el in xp(root))
+            meta_text = " ".join(element_text(el) for s in compiled.meta for el in self._select(s))
+            date_text = " ".join(element_text(el) for s in compiled.date for el in self._select(s))
             for candidate in (date_text, meta_text):
                 found = find_date(candidate, reference=self.reference, url_date=self.url_date)
                 if found:
                     d.page_date = found
                     d.layers["published_at"] = "selector"
                     break
-            for xp in compiled.source:
-                source = _source_from(xp(root))
+            for selector in compiled.source:
+                source = _source_from(self._select(selector))
                 if source:
                     d.set("source", source, "selector")
                     break
@@ -220,17 +214,16 @@ class _Extractor:
                 match = rules.SOURCE.search(meta_text)
                 if match:
                     d.set("source", match["value"], "selector")
-            for xp in compiled.editor:
-                editor = _editor_from(xp(root))
+            for selector in compiled.editor:
+                editor = _editor_from(self._select(selector))
                 if editor:
                     d.set("editor", editor, "selector")
                     break
-            containers = compiled.body(root)
+            containers = self._select(compiled.body)
             if containers:
                 container = containers[0]
-                drop = set(compiled.drop(container)) if compiled.drop is not None else set()
-                drop |= disclaimer_drop
-                captions = set(compiled.captions(container)) if compiled.captions is not None else ()
+                drop = {el for s in compiled.drop for el in self._select(s, container)} | disclaimer_drop
+                captions = {el for s in compiled.captions for el in self._select(s, container)}
                 self._take_body(walk(container, drop, captions), "selector", stop_lines=False)
             return compiled.template.name
         return None
@@ -572,6 +565,19 @@ class _Extractor:
             field_layers=layers,
             fetched_at=fetched.isoformat() if fetched else None,
         )
+
+    def _select(self, selector: Selector, within=None) -> list:
+        """Elements matching a template selector; nothing at all when its class or id names are absent
+        from the page's text (so pages of other generations pay no more than a substring search)."""
+        for key in selector.keys:
+            if key not in self.text:
+                return []
+        if self._index is None:
+            self._index = PageIndex(self.root)
+        return self._index.select(selector, within)
+
+    def _matches(self, selector: Selector) -> bool:
+        return bool(self._select(selector))
 
     def _labelled(self, label: str) -> list:
         """Elements (outside scripts and styles) whose own text holds ``label``, in document order."""

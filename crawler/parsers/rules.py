@@ -174,7 +174,9 @@ AUTHOR_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 WIDGET_LINE = re.compile(
     r"^(?:【?(?:大字体|小字体|中字体|字号|字体|打印|关闭|关闭窗口|返回顶部|收藏|纠错)】?[\s\u3000]*)+$|"
     r"^(?:分享到|分享：|分享:|扫一扫|微信扫一扫|打开微信|点击播放|【打印】|【关闭】|字号[:：])|"
-    r"^(?:上一页|下一页|首页|尾页|\d+|[<>«»]|[\s\u3000])+$"
+    r"^(?:上一页|下一页|首页|尾页|\d+|[<>«»]|[\s\u3000])+$|"
+    # separators such as DedeCMS's "------分隔线------"
+    r"^[-—–=_*~·]{3,}[^。，,.]{0,8}[-—–=_*~·]{3,}$|^[-—–=_*~·]{3,}$"
 )
 # In a body found by the text-pattern or generic layer, these lines end the article.
 STOP_LINE = re.compile(

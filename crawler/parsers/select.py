@@ -1,0 +1,124 @@
+"""A small CSS engine for the template selectors of rules.py, fast on lxml trees.
+
+libxml2 evaluates a class test (``contains(concat(' ', normalize-space(@class), ' '), ' x ')``) on every
+element for every selector, tens of microseconds each; the parser runs a dozen of them per page. Here the
+page is indexed once by class and id (one pass), and a selector starts from the few elements its key names.
+
+Supported: ``tag``, ``.class``, ``#id`` and their compounds (``div.a.b``, ``div#x``), joined by descendant
+(space) or child (``>``) combinators. Every selector in rules.TEMPLATES stays within this subset (a test
+checks it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+_COMPOUND = re.compile(r"^(?P<tag>[a-zA-Z][a-zA-Z0-9]*|\*)?(?P<rest>(?:[.#][\w-]+)*)$")
+_PART = re.compile(r"([.#])([\w-]+)")
+
+
+@dataclass(frozen=True)
+class Compound:
+    tag: str | None
+    classes: tuple[str, ...]
+    ident: str | None
+
+    def matches(self, el) -> bool:
+        if self.tag and el.tag != self.tag:
+            return False
+        if self.ident and el.get("id") != self.ident:
+            return False
+        if self.classes:
+            have = (el.get("class") or "").split()
+            return all(c in have for c in self.classes)
+        return True
+
+
+@dataclass(frozen=True)
+class Selector:
+    text: str
+    steps: tuple[tuple[str, Compound], ...]  # (combinator, compound); the first combinator is " "
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Class and id names the selector needs: a page without them in its bytes cannot match."""
+        return tuple(k for _, c in self.steps for k in (*c.classes, *((c.ident,) if c.ident else ())))
+
+
+def compile_selector(text: str) -> Selector:
+    tokens = text.replace(">", " > ").split()
+    steps: list[tuple[str, Compound]] = []
+    combinator = " "
+    for token in tokens:
+        if token == ">":
+            combinator = ">"
+            continue
+        match = _COMPOUND.match(token)
+        if not match or token in ("", "*"):
+            raise ValueError(f"unsupported selector: {text!r}")
+        classes = tuple(name for kind, name in _PART.findall(match["rest"]) if kind == ".")
+        ids = [name for kind, name in _PART.findall(match["rest"]) if kind == "#"]
+        tag = match["tag"] if match["tag"] not in (None, "*") else None
+        steps.append((combinator, Compound(tag.lower() if tag else None, classes, ids[0] if ids else None)))
+        combinator = " "
+    if not steps or steps[0][0] != " ":
+        raise ValueError(f"unsupported selector: {text!r}")
+    return Selector(text, tuple(steps))
+
+
+class PageIndex:
+    """Elements of one page by class token and by id, built in one pass."""
+
+    def __init__(self, root: etree._Element):
+        self.root = root
+        by_class: dict[str, list] = {}
+        by_id: dict[str, list] = {}
+        for el in root.iter(etree.Element):
+            cls = el.get("class")
+            if cls:
+                for token in cls.split():
+                    by_class.setdefault(token, []).append(el)
+            ident = el.get("id")
+            if ident:
+                by_id.setdefault(ident, []).append(el)
+        self.by_class = by_class
+        self.by_id = by_id
+
+    def _start(self, compound: Compound) -> list:
+        if compound.ident:
+            found = self.by_id.get(compound.ident, [])
+        elif compound.classes:
+            found = self.by_class.get(compound.classes[0], [])
+        else:
+            return list(self.root.iter(compound.tag)) if compound.tag else []
+        return [el for el in found if compound.matches(el)]
+
+    def select(self, selector: Selector, within=None) -> list:
+        """Elements matching ``selector`` (inside ``within``, itself included), first match first."""
+        _, first = selector.steps[0]
+        current = self._start(first)
+        if within is not None:
+            current = [el for el in current if el is within or _inside(el, within)]
+        for combinator, compound in selector.steps[1:]:
+            found: list = []
+            seen: set = set()
+            for el in current:
+                candidates = el.iterchildren(compound.tag) if combinator == ">" else el.iter(compound.tag)
+                for candidate in candidates:
+                    if candidate is el or candidate in seen or not isinstance(candidate.tag, str):
+                        continue
+                    if compound.matches(candidate):
+                        seen.add(candidate)
+                        found.append(candidate)
+            current = found
+        return current
+
+
+def _inside(el, ancestor) -> bool:
+    for parent in el.iterancestors():
+        if parent is ancestor:
+            return True
+    return False
