@@ -75,8 +75,11 @@ def pin_one_core() -> str:
 
 
 def decode(case: Case) -> str:
-    """What a peer gets: the page decoded with the header charset, else the <meta> one (gb* as gb18030)."""
+    """What a peer gets: the page decoded with the header charset, else a UTF-8 BOM, else the <meta> one
+    (gb2312/gbk as gb18030): the same order our parser follows, so peers are not judged on decoding."""
     charset = case.encoding
+    if not charset and case.page.startswith(b"\xef\xbb\xbf"):
+        charset = "utf-8-sig"
     if not charset:
         match = _META_CHARSET.search(case.page[:4096])
         charset = match.group(1).decode("ascii") if match else "utf-8"
@@ -99,8 +102,16 @@ def run_lxml(case: Case):
 
 
 def run_trafilatura(case: Case):
+    """trafilatura's record, or None when it finds nothing or fails (a failure counts as an empty result)."""
     import trafilatura
 
+    try:
+        return _trafilatura(trafilatura, case)
+    except Exception:
+        return None
+
+
+def _trafilatura(trafilatura, case: Case):
     return trafilatura.bare_extraction(
         decode(case),
         url=case.url,
@@ -123,7 +134,10 @@ def run_gne(case: Case):
         import gne
 
         _GNE = gne.GeneralNewsExtractor()
-    return _GNE.extract(decode(case), host=SITE)
+    try:  # GNE raises NoContentException when it finds no body: counted as an empty result
+        return _GNE.extract(decode(case), host=SITE)
+    except Exception:
+        return None
 
 
 CONTESTANTS: dict[str, Callable[[Case], object]] = {
@@ -327,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         import trafilatura  # noqa: F401
     except ImportError as exc:
         print(
-            f"error: {exc.name} is missing; install the test extras: pip install -e '.[test]'",
+            f"error: cannot import a peer ({exc}); install the test extras: pip install -e '.[test]'",
             file=sys.stderr,
         )
         return 2
