@@ -108,7 +108,11 @@ def main(argv: list[str] | None = None) -> int:
             report(case, record, error)
         if args.write:
             out = case.path / "output.new.json"
-            data = record if record is not None else {"error": error}
+            if record is not None:
+                data = record
+            else:  # the expected.json shape for a refusal, with the reason for the reviewer
+                kind, _, reason = (error or "").partition(": ")
+                data = {"error": kind, "reason": reason}
             out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             print(f"wrote {out} (review it; expected.json is unchanged)")
     return 1 if failing else 0
