@@ -261,6 +261,8 @@ def _locked_run(options: CrawlOptions, db_path: Path, out: TextIO, err: TextIO) 
         db.close()
     for line in summary_lines(run_id, status, counts, time.monotonic() - started):
         print(line, file=out)
+    if status == "failed" and not counts["list_pages"] and not counts["articles"]:
+        print(f"scnews crawl: not one list page could be read from {base_url or 'the site'}", file=err)
     if code == EXIT_GENERIC_SHARE:
         print(
             f"scnews crawl: {counts['generic_share']:.0%} of {basis} came from the generic layer "
@@ -284,8 +286,14 @@ def _outcome(reason: str | None, stats: dict[str, Any]) -> tuple[str, int]:
     if reason != "finished":
         return "failed", EXIT_FAILED
     if not stats.get("scnews/list_pages") and not stats.get("scnews/articles"):
-        return "failed", EXIT_FAILED  # not one list page could be read: the site is unreachable or changed
+        return "failed", EXIT_FAILED
     return "ok", EXIT_OK
+
+
+def _filter_tracebacks() -> None:
+    for handler in logging.root.handlers:
+        if _one_line not in handler.filters:
+            handler.addFilter(_one_line)
 
 
 def _one_line(record: logging.LogRecord) -> bool:
@@ -296,21 +304,23 @@ def _one_line(record: logging.LogRecord) -> bool:
 
 
 def _crawl(settings, options: CrawlOptions) -> tuple[dict[str, Any], str | None]:
+    from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.sc_chinanews import ScChinanewsSpider
 
     process = CrawlerProcess(settings)
-    if not options.verbose:
-        for handler in logging.root.handlers:
-            handler.addFilter(_one_line)
     crawler = process.create_crawler(ScChinanewsSpider)
     kwargs: dict[str, Any] = {"channels": options.channels, "since": options.since, "until": options.until}
     if options.max_pages is not None:
         kwargs["max_pages"] = options.max_pages
     if options.refresh:
         kwargs["refresh"] = "1"
+    if not options.verbose:
+        # Scrapy installs its log handler when the crawl starts; filter it from then on.
+        crawler.signals.connect(_filter_tracebacks, signal=signals.engine_started)
     process.crawl(crawler, **kwargs)
+    _filter_tracebacks()
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     return stats, stats.get("finish_reason")

@@ -1,8 +1,25 @@
 """Faults of the replica end up in ``failures`` with their reason, and the next run retries them."""
 
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
 from e2e_helpers import crawl, rows
 
+import crawler.replica
+from crawler.urls import parse_article_url
+
 SITE = "https://www.sc.chinanews.com.cn"
+
+
+def _refused_fixture_paths(channels: set[str]) -> set[str]:
+    found = set()
+    for meta_file in (Path(crawler.replica.__file__).parent / "site" / "articles").glob("*/meta.json"):
+        meta = json.loads(meta_file.read_text("utf-8"))
+        parsed = parse_article_url(meta["url"])
+        if meta.get("not_article") and parsed.channel in channels:
+            found.add(urlsplit(parsed.canonical).path)
+    return found
 
 
 def _open_failures(db):
@@ -22,12 +39,17 @@ def test_faults_are_recorded_then_retried(tmp_path, replica_factory):
     first = crawl(db, server.url, "--channels", "shms,lyxw")
     assert first.returncode == 0, first.stderr
     failures = _open_failures(db)
-    assert failures == {
+    faults = {
         "/shms/2024-04-10/299404.html": ("fetch", "HTTP 404", 404, 1),
         "/shms/2024-04-10/299408.html": ("fetch", "timeout after 1 s", None, 1),
-        "/shms/2024-04-10/299200.html": ("parse", failures["/shms/2024-04-10/299200.html"][1], None, 1),
+        "/shms/2024-04-10/299200.html": ("parse", "error page", None, 1),
         "/private/2024-04-10/299403.html": ("fetch", "forbidden by robots.txt", None, 1),
     }
+    assert {path: failures.get(path) for path in faults} == faults
+    # The refused-page fixtures served in these channels (a truncated page, an error page) are parse failures.
+    refused = {path for path, (stage, *_rest) in failures.items() if path not in faults and stage == "parse"}
+    assert refused == _refused_fixture_paths({"shms", "lyxw"})
+    assert set(failures) == set(faults) | refused
     log = site.requests()
     paths = [r.path for r in log]
     # robots.txt was read and obeyed
@@ -39,9 +61,12 @@ def test_faults_are_recorded_then_retried(tmp_path, replica_factory):
     assert [r.status for r in limited] == [429, 200]
     assert limited[1].at - limited[0].at >= 0.95
     # the .com host form was redirected and the article stored under its canonical URL
-    assert [r.status for r in log if r.host == "www.sc.chinanews.com"] == [301]
+    redirected = [r for r in log if r.host == "www.sc.chinanews.com"]
+    assert redirected and {r.status for r in redirected} == {301}
     stored = dict(rows(db, "SELECT article_id, url FROM articles"))
     assert stored["121876"] == f"{SITE}/lyxw/2019-08-12/121876.shtml"
+    for request in redirected:
+        assert stored[parse_article_url(request.path).article_id] == f"{SITE}{request.path}"
     assert {"299500", "299429"} <= set(stored)
     assert not {"299404", "299408", "299200", "299403"} & set(stored)
 
