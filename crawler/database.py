@@ -131,10 +131,12 @@ def m001_core_tables(db: Database) -> None:
 
 
 # --- Search (issue 5, crawler/search/): owned by the search module; keep appended migrations below. ---
-# search_index: contentless FTS5 over a derived text (CJK bigrams + tails, Latin words; crawler/search/cjk.py),
-# rowid = articles.rowid. Triggers queue every change of articles.title/body in search_dirty (with the text
-# that is in the index, needed to delete it from a contentless table), so rows written by any tool are found:
-# every search/export/serve first indexes the queue (crawler/search/index.py).
+# search_index: contentless FTS5 over a derived text (CJK bigrams + tails, Latin words; crawler/search/cjk.py).
+# Its rowid is a time key (published_at epoch seconds * 4096 + a slot; search_docs maps it to articles.rowid),
+# so newest-first results and date windows are rowid ranges FTS5 answers without ranking every match.
+# Triggers queue every change of articles.title/body/published_at in search_dirty (with the text that is in
+# the index, needed to delete it from a contentless table), so rows written by any tool are found: every
+# search/export/serve first indexes the queue (crawler/search/index.py).
 SEARCH_TRIGGERS = (
     """CREATE TRIGGER search_articles_bi BEFORE INSERT ON articles BEGIN
         INSERT INTO search_dirty(doc, old_title, old_body, had_old)
@@ -146,7 +148,8 @@ SEARCH_TRIGGERS = (
         WHERE NOT EXISTS (SELECT 1 FROM search_dirty d WHERE d.doc = NEW.rowid);
     END""",
     """CREATE TRIGGER search_articles_au AFTER UPDATE ON articles
-    WHEN OLD.title IS NOT NEW.title OR OLD.body IS NOT NEW.body OR OLD.rowid IS NOT NEW.rowid BEGIN
+    WHEN OLD.title IS NOT NEW.title OR OLD.body IS NOT NEW.body OR OLD.rowid IS NOT NEW.rowid
+      OR OLD.published_at IS NOT NEW.published_at BEGIN
         INSERT INTO search_dirty(doc, old_title, old_body, had_old) SELECT OLD.rowid, OLD.title, OLD.body, 1
         WHERE NOT EXISTS (SELECT 1 FROM search_dirty d WHERE d.doc = OLD.rowid);
         INSERT INTO search_dirty(doc, had_old) SELECT NEW.rowid, 0
@@ -166,6 +169,12 @@ def m101_search_index(db: Database) -> None:
         "had_old INTEGER NOT NULL DEFAULT 0)"
     )
     db.execute("CREATE TABLE search_meta (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("CREATE TABLE search_docs (docid INTEGER PRIMARY KEY, doc INTEGER NOT NULL UNIQUE)")
+    # For Datasette's search box (fts_table search_index, fts_pk search_docid): articles with their docid.
+    db.execute(
+        "CREATE VIEW articles_search AS SELECT d.docid AS search_docid, a.* "
+        "FROM articles a JOIN search_docs d ON d.doc = a.rowid"
+    )
     db.execute(
         "CREATE VIRTUAL TABLE search_index USING fts5(title, body, content='', prefix='1', "
         "tokenize='unicode61 remove_diacritics 2')"

@@ -6,7 +6,7 @@ from typing import Any
 
 SEARCH_SQL = """SELECT a.article_id, a.published_at, a.channel_name, a.source, a.editor, a.title,
   scnews_snippet(a.body, :q) AS snippet, a.url
-FROM search_index JOIN articles a ON a.rowid = search_index.rowid
+FROM search_index JOIN search_docs d ON d.docid = search_index.rowid JOIN articles a ON a.rowid = d.doc
 WHERE search_index MATCH scnews_match(:q)
 ORDER BY bm25(search_index, 5.0, 1.0)
 LIMIT 100"""
@@ -16,13 +16,13 @@ WATCH_SQL = """SELECT a.article_id, a.published_at, a.channel_name, a.source, a.
   scnews_snippet(a.body, w.query) AS snippet, a.url
 FROM watches w
 JOIN search_index ON search_index MATCH scnews_match(w.query)
-JOIN articles a ON a.rowid = search_index.rowid
+JOIN search_docs d ON d.docid = search_index.rowid JOIN articles a ON a.rowid = d.doc
 WHERE w.rowid = {rowid}
   AND scnews_filters(w.filters, a.published_at, a.channel, a.source, a.editor, a.authors)
-ORDER BY a.published_at DESC
+ORDER BY search_index.rowid DESC
 LIMIT 200"""
 
-HIDDEN = ("search_dirty", "search_meta", "article_lsh", "_sqlite_migrations")
+HIDDEN = ("search_dirty", "search_meta", "search_docs", "article_lsh", "_sqlite_migrations")
 
 
 def build_metadata(db_name: str, watches: list[dict[str, Any]]) -> dict[str, Any]:
@@ -41,8 +41,15 @@ def build_metadata(db_name: str, watches: list[dict[str, Any]]) -> dict[str, Any
         }
     tables: dict[str, Any] = {
         "articles": {
+            "facets": ["channel_name", "source", "editor"],
+            "sort_desc": "published_at",
+            "label_column": "title",
+            "description": "All articles; to search, use the articles_search view.",
+        },
+        "articles_search": {
+            "title": "articles (search)",
             "fts_table": "search_index",
-            "fts_pk": "rowid",
+            "fts_pk": "search_docid",
             "facets": ["channel_name", "source", "editor"],
             "sort_desc": "published_at",
             "label_column": "title",

@@ -9,12 +9,15 @@ from typing import Any
 from sqlite_utils import Database
 
 from crawler.search.filters import Filters
-from crawler.search.index import index_pending
+from crawler.search.index import SLOTS, epoch_of, index_pending
 from crawler.search.query import Node, QueryError, highlight_regex, parse, to_fts
 from crawler.search.records import decode
 from crawler.search.snippet import snippet
 
 SORTS = ("relevance", "newest", "oldest")
+FTS_JOIN = (
+    "search_index JOIN search_docs d ON d.docid = search_index.rowid JOIN articles a ON a.rowid = d.doc"
+)
 # bm25 weights for the (title, body) columns: a hit in the title counts five times as much.
 TITLE_WEIGHT, BODY_WEIGHT = 5.0, 1.0
 RESULT_COLUMNS = (
@@ -48,22 +51,39 @@ class Search:
             select = (
                 f"SELECT a.rowid AS _rowid, {_prefixed(self.columns)}, "
                 f"bm25(search_index, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score, a.body AS _body "
-                "FROM search_index JOIN articles a ON a.rowid = search_index.rowid"
+                f"FROM {FTS_JOIN}"
             )
-            clauses.insert(0, "search_index MATCH ?")
-            params.insert(0, to_fts(self.tree))
+            self._match(clauses, params)
+            order = {
+                "relevance": "score, search_index.rowid DESC",
+                "newest": "search_index.rowid DESC",  # docids are publication-time keys
+                "oldest": "search_index.rowid",
+            }[self.sort]
         else:
             select = f"SELECT a.rowid AS _rowid, {_prefixed(self.columns)}, NULL AS score FROM articles a"
-        order = {
-            "relevance": "score, a.published_at DESC" if self.tree is not None else "a.published_at DESC",
-            "newest": "a.published_at DESC, a.rowid DESC",
-            "oldest": "a.published_at, a.rowid",
-        }[self.sort]
+            order = (
+                "a.published_at, a.rowid" if self.sort == "oldest" else "a.published_at DESC, a.rowid DESC"
+            )
         sql = select + (" WHERE " + " AND ".join(clauses) if clauses else "") + f" ORDER BY {order}"
         if self.limit is not None:
             sql += " LIMIT ?"
             params.append(self.limit)
         return sql, params
+
+    def _match(self, clauses: list[str], params: list[Any]) -> None:
+        """The MATCH, and the date window as a docid range FTS5 applies itself (the exact test stays too)."""
+        assert self.tree is not None
+        extra: list[str] = ["search_index MATCH ?"]
+        values: list[Any] = [to_fts(self.tree)]
+        lower, upper = self.filters.window()
+        if lower:
+            extra.append("search_index.rowid >= ?")
+            values.append(epoch_of(lower) * SLOTS)
+        if upper:
+            extra.append("search_index.rowid < ?")
+            values.append((epoch_of(upper) + 1) * SLOTS)
+        clauses[:0] = extra
+        params[:0] = values
 
     def _rowid_window(self, clauses: list[str], params: list[Any]) -> None:
         if self.after_rowid is not None:
@@ -79,9 +99,8 @@ class Search:
         if self.tree is None:
             sql = "SELECT count(*) FROM articles a"
         else:
-            sql = "SELECT count(*) FROM search_index JOIN articles a ON a.rowid = search_index.rowid"
-            clauses.insert(0, "search_index MATCH ?")
-            params.insert(0, to_fts(self.tree))
+            sql = f"SELECT count(*) FROM {FTS_JOIN}"
+            self._match(clauses, params)
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         return db.execute(sql, params).fetchone()[0]

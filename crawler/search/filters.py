@@ -80,14 +80,19 @@ class Filters:
     def validate(self) -> None:
         self.where("a")
 
-    def where(self, alias: str = "a", *, now: datetime | None = None) -> tuple[list[str], list[Any]]:
-        """SQL conditions (on ``articles`` aliased ``alias``) and their parameters."""
-        clauses: list[str] = []
-        params: list[Any] = []
+    def window(self, *, now: datetime | None = None) -> tuple[str | None, str | None]:
+        """The time window as ISO bounds (+08:00): published_at >= lower and < upper."""
         lower = parse_when(self.since, now=now) if self.since else None
         upper = parse_when(self.until, end=True, now=now) if self.until else None
         if lower and upper and lower >= upper:
             raise QueryError(f"--since {self.since} is not before --until {self.until}")
+        return lower, upper
+
+    def where(self, alias: str = "a", *, now: datetime | None = None) -> tuple[list[str], list[Any]]:
+        """SQL conditions (on ``articles`` aliased ``alias``) and their parameters."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        lower, upper = self.window(now=now)
         if lower:
             clauses.append(f"{alias}.published_at >= ?")
             params.append(lower)

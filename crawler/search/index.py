@@ -4,13 +4,18 @@ Writers never call this module: triggers on ``articles`` (crawler/database.py, m
 changed rowid in ``search_dirty`` together with the text the index holds for it. ``index_pending()`` drains
 the queue in write transactions; every search, export, watch run and ``serve`` calls it first (one indexed
 lookup when the queue is empty). Invariant: for a rowid not in the queue the index holds the tokens of the
-article's current title and body; for a queued rowid it holds the queued old text (``had_old``) or nothing.
+article's current title and body under the docid ``search_docs`` gives it; for a queued rowid it holds the
+queued old text (``had_old``) under its ``search_docs`` docid, or nothing.
+
+Docids are time keys: ``epoch_of(published_at) * SLOTS + slot``, the slot free within that second (the
+article's rowid modulo SLOTS, else the next free one). So ``docid // SLOTS`` is the publication second.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 
 from sqlite_utils import Database
 
@@ -19,6 +24,7 @@ from crawler.search.cjk import index_text
 # Bump when crawler/search/cjk.py changes the tokens it produces: the index is then rebuilt from articles.
 TOKENS_VERSION = "1"
 BATCH = 2000
+SITE_TZ = timezone(timedelta(hours=8))
 
 
 def _conn(db: Database | sqlite3.Connection) -> sqlite3.Connection:
@@ -43,6 +49,7 @@ def _check_version(conn: sqlite3.Connection) -> None:
     try:
         if row is not None:  # built by another tokenizer version: start again from the articles
             conn.execute("INSERT INTO search_index(search_index) VALUES ('delete-all')")
+            conn.execute("DELETE FROM search_docs")
             conn.execute("DELETE FROM search_dirty")
             conn.execute("INSERT INTO search_dirty(doc, had_old) SELECT rowid, 0 FROM articles")
         conn.execute(
@@ -52,6 +59,31 @@ def _check_version(conn: sqlite3.Connection) -> None:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+SLOTS = 4096  # docids per second of publication time
+
+
+def epoch_of(published_at: str | None) -> int:
+    """Seconds since 1970 of an ISO time (0 when missing or not a date): the high part of a docid."""
+    if not published_at:
+        return 0
+    try:
+        moment = datetime.fromisoformat(published_at.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return 0
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=SITE_TZ)
+    return max(0, int(moment.timestamp()))
+
+
+def _free_docid(conn: sqlite3.Connection, doc: int, published_at: str | None) -> int:
+    base = epoch_of(published_at) * SLOTS
+    for i in range(SLOTS):
+        docid = base + (doc + i) % SLOTS
+        if conn.execute("SELECT 1 FROM search_docs WHERE docid = ?", [docid]).fetchone() is None:
+            return docid
+    raise RuntimeError(f"more than {SLOTS} articles published in the same second")  # pragma: no cover
 
 
 def index_pending(db: Database | sqlite3.Connection, *, progress: Callable[[int], None] | None = None) -> int:
@@ -65,27 +97,33 @@ def index_pending(db: Database | sqlite3.Connection, *, progress: Callable[[int]
         _begin(conn)
         try:
             rows = conn.execute(
-                "SELECT doc, old_title, old_body, had_old FROM search_dirty ORDER BY doc LIMIT ?", [BATCH]
+                "SELECT q.doc, q.old_title, q.old_body, q.had_old, d.docid FROM search_dirty q "
+                "LEFT JOIN search_docs d ON d.doc = q.doc ORDER BY q.doc LIMIT ?",
+                [BATCH],
             ).fetchall()
             if not rows:
                 conn.execute("COMMIT")
                 break
             docs = [r[0] for r in rows]
-            for doc, old_title, old_body, had_old in rows:
-                if had_old:
+            marks = ",".join("?" * len(docs))
+            for _doc, old_title, old_body, had_old, docid in rows:
+                if had_old and docid is not None:
                     conn.execute(
                         "INSERT INTO search_index(search_index, rowid, title, body) "
                         "VALUES ('delete', ?, ?, ?)",
-                        [doc, index_text(old_title), index_text(old_body)],
+                        [docid, index_text(old_title), index_text(old_body)],
                     )
-            marks = ",".join("?" * len(docs))
+            conn.execute(f"DELETE FROM search_docs WHERE doc IN ({marks})", docs)
             current = conn.execute(
-                f"SELECT rowid, title, body FROM articles WHERE rowid IN ({marks})", docs
+                f"SELECT rowid, title, body, published_at FROM articles WHERE rowid IN ({marks})", docs
             ).fetchall()
-            conn.executemany(
-                "INSERT INTO search_index(rowid, title, body) VALUES (?, ?, ?)",
-                [(rowid, index_text(title), index_text(body)) for rowid, title, body in current],
-            )
+            for rowid, title, body, published_at in current:
+                docid = _free_docid(conn, rowid, published_at)
+                conn.execute("INSERT INTO search_docs(docid, doc) VALUES (?, ?)", [docid, rowid])
+                conn.execute(
+                    "INSERT INTO search_index(rowid, title, body) VALUES (?, ?, ?)",
+                    [docid, index_text(title), index_text(body)],
+                )
             conn.execute(f"DELETE FROM search_dirty WHERE doc IN ({marks})", docs)
             conn.execute("COMMIT")
         except BaseException:
@@ -103,6 +141,7 @@ def rebuild(db: Database | sqlite3.Connection) -> int:
     _begin(conn)
     try:
         conn.execute("INSERT INTO search_index(search_index) VALUES ('delete-all')")
+        conn.execute("DELETE FROM search_docs")
         conn.execute("DELETE FROM search_dirty")
         conn.execute("INSERT INTO search_dirty(doc, had_old) SELECT rowid, 0 FROM articles")
         conn.execute("COMMIT")

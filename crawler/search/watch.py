@@ -106,15 +106,6 @@ def run_watches(db: Database, name: str | None = None, *, update: bool = True) -
     return results
 
 
-def canned_sql() -> str:
-    """SQL of a watch as a Datasette canned query (parameters :q, then the filters in the query string)."""
-    return (
-        "SELECT a.article_id, a.published_at, a.channel_name, a.source, a.editor, a.title, a.url "
-        "FROM search_index JOIN articles a ON a.rowid = search_index.rowid "
-        "WHERE search_index MATCH scnews_match(:q) ORDER BY a.published_at DESC LIMIT 200"
-    )
-
-
 def atom_feed(
     results: list[WatchResult], *, feed_id: str = "urn:scnews:watches", title: str | None = None
 ) -> str:

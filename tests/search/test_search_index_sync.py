@@ -6,7 +6,7 @@ from search_corpus import ARTICLES, insert_sqlite3, row
 
 from crawler.database import open_database
 from crawler.search.engine import Search
-from crawler.search.index import index_pending, pending_count, rebuild
+from crawler.search.index import SLOTS, epoch_of, index_pending, pending_count, rebuild
 
 
 def found(path, query):
@@ -36,10 +36,16 @@ def integrity_ok(path):
             "CREATE VIRTUAL TABLE fresh.search_index USING fts5(title, body, content='', prefix='1', "
             "tokenize='unicode61 remove_diacritics 2')"
         )
-        for rowid, title, body in conn.execute("SELECT rowid, title, body FROM articles").fetchall():
+        docs = conn.execute(
+            "SELECT a.rowid, a.title, a.body, a.published_at, d.docid FROM articles a "
+            "LEFT JOIN search_docs d ON d.doc = a.rowid"
+        ).fetchall()
+        assert conn.execute("SELECT count(*) FROM search_docs").fetchone()[0] == len(docs)
+        for _rowid, title, body, published_at, docid in docs:
+            assert docid is not None and docid // SLOTS == epoch_of(published_at)
             conn.execute(
                 "INSERT INTO fresh.search_index(rowid, title, body) VALUES (?, ?, ?)",
-                [rowid, index_text(title), index_text(body)],
+                [docid, index_text(title), index_text(body)],
             )
         rebuilt = _instances(conn, "fresh")
         assert maintained, "the index is empty"
@@ -125,4 +131,14 @@ def test_queue_is_empty_after_a_search_and_rebuild_gives_same_results(db_path):
     assert rebuild(db) == len(ARTICLES)
     db.conn.close()
     assert found(db_path, "成都") == before
+    assert integrity_ok(db_path)
+
+
+def test_change_of_publication_time_moves_the_docid(db_path):
+    assert found(db_path, "熊猫") == {"1006"}
+    sql(db_path, "UPDATE articles SET published_at = '2025-02-03T04:05:06+08:00' WHERE article_id = '1006'")
+    db = open_database(db_path, create=False)
+    newest = [r["article_id"] for r in Search("成都", sort="newest", limit=1).run(db)]
+    db.conn.close()
+    assert newest == ["1006"]
     assert integrity_ok(db_path)
