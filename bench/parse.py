@@ -2,6 +2,7 @@
 
     python bench/parse.py                # about 4 seconds of timing, then the accuracy table
     python bench/parse.py --seconds 10   # a steadier measurement
+    python bench/parse.py --per-case     # also ours vs lxml per fixture, slowest first
 
 Speed: every article fixture (fixtures/articles/*, refused pages left out) is run through four contestants in
 round-robin passes on ONE core (the process is pinned to one CPU where the OS allows), each contestant until
@@ -329,9 +330,31 @@ def mean(table: dict[str, tuple[int, int] | None], rows: list[str], total: dict)
     return sum(values) / len(values) if values else 0.0
 
 
+def print_per_case(cases: list[Case], repeat: int = 30) -> None:
+    """ms per parse of each fixture, ours and lxml, best of ``repeat`` runs each: where our time goes."""
+    rows = []
+    for case in cases:
+        best = {}
+        for name in ("ours", "lxml"):
+            fn = CONTESTANTS[name]
+            times = []
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                fn(case)
+                times.append(time.perf_counter() - t0)
+            best[name] = min(times)
+        rows.append((best["ours"], best["lxml"], case.name, len(case.page)))
+    print(f"\nper fixture, best of {repeat} (ms): {'ours':>8} {'lxml':>8} {'x lxml':>7} {'bytes':>7}")
+    for ours, floor, name, size in sorted(rows, reverse=True):
+        print(f"  {name:32} {ours * 1000:8.3f} {floor * 1000:8.3f} {ours / floor:7.2f} {size:7d}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Parse benchmark: ours vs lxml floor, trafilatura and GNE.")
     ap.add_argument("--seconds", type=float, default=4.0, help="wall time of the timed passes (default 4)")
+    ap.add_argument(
+        "--per-case", action="store_true", help="also print ours vs lxml per fixture, slowest first"
+    )
     args = ap.parse_args(argv)
     if args.seconds <= 0:
         print("error: --seconds must be positive", file=sys.stderr)
@@ -360,6 +383,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, (n, secs) in timings.items():
         per = secs / n
         print(f"{name:12} {n / secs:11.0f} {per * 1000:11.3f} {per / floor:8.2f} {n:9d}")
+
+    if args.per_case:
+        print_per_case(articles)
 
     table = accuracy(articles + refused)
     print("\naccuracy against expected.json (correct/scored; n/a = the peer has no such output)")
