@@ -404,7 +404,7 @@ class _Extractor:
                 continue
             line: Line = item
             t = line.text
-            if rules.DISCLAIMER_LINE.search(t):
+            if rules.DISCLAIMER_HEADING in t:
                 if d.has("disclaimer"):
                     break
                 disclaimer = [t]
@@ -547,7 +547,7 @@ class _Extractor:
             d.warn("mirror-mojibake")
         layers = {name: d.layers[name] for name in LAYER_FIELDS if name in d.layers and d.values.get(name)}
         return Article(
-            url=canonical_url(self.page_url) if self.page_url else "",
+            url=parts.canonical if parts else (canonical_url(self.page_url) if self.page_url else ""),
             article_id=parts.article_id if parts else None,
             channel=parts.channel if parts else None,
             channel_name=channel_name(parts.channel) if parts else None,
@@ -685,10 +685,9 @@ def _is_meta_line(text: str) -> bool:
 def _is_furniture(line: Line) -> bool:
     t = line.text
     return bool(
-        line.link_ratio > rules.LINK_LINE_RATIO
-        or rules.WIDGET_LINE.match(t)
-        or rules.BREADCRUMB_LINE.search(t)
-        or rules.STOP_LINE.match(t)
+        line.link_chars > rules.LINK_LINE_RATIO * len(t)
+        or rules.FURNITURE_LINE.match(t)
+        or (t.endswith("正文") and rules.BREADCRUMB_LINE.search(t))
     )
 
 

@@ -41,11 +41,7 @@ class Compound:
 class Selector:
     text: str
     steps: tuple[tuple[str, Compound], ...]  # (combinator, compound); the first combinator is " "
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """Class and id names the selector needs: a page without them in its bytes cannot match."""
-        return tuple(k for _, c in self.steps for k in (*c.classes, *((c.ident,) if c.ident else ())))
+    keys: tuple[str, ...]  # class and id names it needs: a page without them in its text cannot match
 
 
 def compile_selector(text: str) -> Selector:
@@ -66,7 +62,8 @@ def compile_selector(text: str) -> Selector:
         combinator = " "
     if not steps or steps[0][0] != " ":
         raise ValueError(f"unsupported selector: {text!r}")
-    return Selector(text, tuple(steps))
+    keys = tuple(k for _, c in steps for k in (*c.classes, *((c.ident,) if c.ident else ())))
+    return Selector(text, tuple(steps), keys)
 
 
 class PageIndex:

@@ -20,6 +20,8 @@ def clean(text: str | None) -> str:
 
 def element_text(el: etree._Element) -> str:
     """The text of ``el`` as one cleaned line: its lines joined by a space (scripts and styles left out)."""
+    if len(el) == 0:  # no children: the common case of a title or a meta span
+        return " ".join(el.text.split()) if el.text and el.tag not in rules.SKIP_TAGS else ""
     return " ".join(item.text for kind, item in walk(el) if kind == "line")
 
 
