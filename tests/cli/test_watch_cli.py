@@ -1,0 +1,162 @@
+"""``scnews watch`` as real subprocesses: state in the database, new matches once, a valid Atom feed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "search"))
+from search_corpus import ARTICLES, insert_sqlite3, row  # noqa: E402
+
+from crawler.database import open_database  # noqa: E402
+
+SCNEWS = str(Path(sys.executable).parent / "scnews")
+A = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    path = tmp_path / "scnews.db"
+    db = open_database(path)
+    with db.atomic():
+        db["articles"].upsert_all([row(a) for a in ARTICLES], pk="article_id", alter=True)
+    db.conn.close()
+    return path
+
+
+def scnews(db, *args, ok=True):
+    result = subprocess.run([SCNEWS, *args, "--db", str(db)], capture_output=True, text=True, timeout=60)
+    if ok:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def new_article(db, article_id, title, body, **extra):
+    base = {
+        **ARTICLES[1],
+        "article_id": article_id,
+        "title": title,
+        "body": body,
+        "published_at": "2024-07-01T09:00:00+08:00",
+        **extra,
+    }
+    insert_sqlite3(db, base)
+
+
+def run_json(db, *args):
+    return json.loads(scnews(db, "watch", "run", *args, "--format", "json").stdout)
+
+
+def test_watch_reports_new_matches_once(db_path):
+    scnews(db_path, "watch", "add", "dayun", "大运会")
+    assert "dayun\t大运会\t-\tlast run: never" in scnews(db_path, "watch", "list").stdout
+    assert scnews(db_path, "watch", "run").stdout == ""  # existing articles are not news
+    new_article(db_path, "5001", "大运会场馆向市民开放", "东安湖体育公园。")
+    new_article(db_path, "5002", "春耕进行时", "田间地头一片繁忙。")
+    (result,) = run_json(db_path)
+    assert result["name"] == "dayun"
+    assert [a["article_id"] for a in result["articles"]] == ["5001"]
+    assert "«大运会»" in result["articles"][0]["snippet"]
+    assert run_json(db_path)[0]["articles"] == []  # reported once
+    assert "last run: 20" in scnews(db_path, "watch", "list").stdout
+
+
+def test_peek_does_not_advance(db_path):
+    scnews(db_path, "watch", "add", "ai", "人工智能 OR AIGC")
+    new_article(db_path, "5003", "AIGC创作大赛启动", "参赛作品须注明使用的工具。")
+    assert len(run_json(db_path, "--peek")[0]["articles"]) == 1
+    assert len(run_json(db_path, "ai")[0]["articles"]) == 1
+    assert run_json(db_path, "ai")[0]["articles"] == []
+
+
+def test_watch_filters(db_path):
+    scnews(db_path, "watch", "add", "chengdu-whty", "成都", "--channel", "whty", "--since", "2024-01-01")
+    new_article(
+        db_path, "5004", "成都马拉松鸣枪", "三万名跑者参赛。", channel="whty", channel_name="文化体育"
+    )
+    new_article(db_path, "5005", "成都地铁新线开通", "新线全长四十公里。", channel="scxw")
+    new_article(
+        db_path,
+        "5006",
+        "成都老照片展",
+        "展出百余幅照片。",
+        channel="whty",
+        published_at="2023-12-31T10:00:00+08:00",
+    )
+    assert [a["article_id"] for a in run_json(db_path)[0]["articles"]] == ["5004"]
+
+
+def test_table_output_and_file(db_path, tmp_path):
+    scnews(db_path, "watch", "add", "xiongmao", "熊猫")
+    new_article(db_path, "5007", "大熊猫“和花”过生日", "游客排起长队。")
+    out = tmp_path / "new.txt"
+    result = scnews(db_path, "watch", "run", "--output", str(out))
+    assert "1 new article written" in result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("== watch xiongmao: 熊猫 — 1 new ==\n")
+    assert "\n  大熊猫“和花”过生日\n  大«熊猫»“和花”过生日\n" in text  # title, then the snippet
+
+
+def test_atom_feed_is_valid(db_path, tmp_path):
+    scnews(db_path, "watch", "add", "dayun", "大运会")
+    scnews(db_path, "watch", "add", "ai", "AIGC")
+    new_article(db_path, "5008", "大运会与AIGC：赛事转播新技术 <测试> & 更多", '记者 "现场" 报道。')
+    feed_file = tmp_path / "feed.xml"
+    scnews(db_path, "watch", "run", "--format", "atom", "--output", str(feed_file))
+    feed = ET.parse(feed_file).getroot()
+    assert feed.tag == f"{A}feed"
+    for tag in ("id", "title", "updated"):
+        assert feed.find(f"{A}{tag}") is not None and feed.find(f"{A}{tag}").text
+    assert feed.find(f"{A}author/{A}name").text == "scnews"
+    datetime.fromisoformat(feed.find(f"{A}updated").text)
+    entries = feed.findall(f"{A}entry")
+    assert len(entries) == 2  # one per watch that matched
+    ids = set()
+    for entry in entries:
+        for tag in ("id", "title", "updated"):
+            assert entry.find(f"{A}{tag}").text
+        assert entry.find(f"{A}title").text == "大运会与AIGC：赛事转播新技术 <测试> & 更多"
+        assert entry.find(f"{A}updated").text == "2024-07-01T09:00:00+08:00"
+        link = entry.find(f"{A}link")
+        assert link.get("href") == "https://www.sc.chinanews.com.cn/scxw/2024-07-01/5008.html"
+        assert link.get("rel") == "alternate"
+        ids.add(entry.find(f"{A}id").text)
+    assert len(ids) == 2  # entry ids are unique within the feed
+
+
+def test_empty_atom_feed_is_still_valid(db_path):
+    scnews(db_path, "watch", "add", "dayun", "大运会")
+    feed = ET.fromstring(scnews(db_path, "watch", "run", "--format", "atom").stdout)
+    assert feed.find(f"{A}id").text and feed.find(f"{A}updated").text
+    assert feed.findall(f"{A}entry") == []
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["watch", "add", "x", "NOT 成都"], "cannot only exclude"),
+        (["watch", "add", "x", "成都", "--since", "someday"], "not a valid date"),
+        (["watch", "add", "bad name", "成都"], "bad watch name"),
+        (["watch", "rm", "nosuch"], "no watch named"),
+        (["watch", "run", "nosuch"], "no watch named"),
+    ],
+)
+def test_watch_errors_are_one_line(db_path, args, fragment):
+    result = scnews(db_path, *args, ok=False)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0] and lines[0].startswith("Error: ")
+
+
+def test_duplicate_name_and_rm(db_path):
+    scnews(db_path, "watch", "add", "dayun", "大运会")
+    result = scnews(db_path, "watch", "add", "dayun", "成都", ok=False)
+    assert result.returncode != 0 and "already exists" in result.stderr
+    scnews(db_path, "watch", "rm", "dayun")
+    assert json.loads(scnews(db_path, "watch", "list", "--format", "json").stdout) == []

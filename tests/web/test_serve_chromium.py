@@ -1,0 +1,124 @@
+"""``scnews serve`` in a real headless Chromium: the Chinese search shows the right articles."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "search"))
+from search_corpus import ARTICLES, row  # noqa: E402
+
+from crawler.database import open_database  # noqa: E402
+
+SCNEWS = str(Path(sys.executable).parent / "scnews")
+TITLES = {a["article_id"]: a["title"] for a in ARTICLES}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("serve")
+    path = tmp / "scnews.db"
+    db = open_database(path)
+    with db.atomic():
+        db["articles"].upsert_all([row(a) for a in ARTICLES], pk="article_id", alter=True)
+    db.conn.close()
+    subprocess.run(
+        [SCNEWS, "watch", "add", "dayun", "大运会", "--db", str(path)], check=True, capture_output=True
+    )
+    proc = subprocess.Popen(
+        [SCNEWS, "serve", "--port", "0", "--db", str(path)], stderr=subprocess.PIPE, text=True
+    )
+    try:
+        line = proc.stderr.readline()
+        assert "serving scnews.db read-only on http://127.0.0.1:" in line, line
+        base = line.split(" on ", 1)[1].strip().rsplit("/", 1)[0]
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base, path, tmp
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stderr.close()
+
+
+def dump_dom(url: str, profile: Path) -> str:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "chromium is not installed (apt-get install chromium)"
+    result = subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--dump-dom",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_search_box_two_character_term(server):
+    base, _, tmp = server
+    dom = dump_dom(f"{base}/scnews/articles_search?_search={quote('成都')}", tmp / "profile1")
+    for article_id in ("1001", "1005", "1006", "1008"):
+        assert TITLES[article_id] in dom, article_id
+    # 1002 has both characters (完成。都江堰) but not the word; 1007 has neither
+    assert TITLES["1002"] not in dom
+    assert TITLES["1007"] not in dom
+    assert "4 rows" in dom
+    # the facets are there, with counts of the matching articles
+    assert (
+        'data-column="channel_name"' in dom
+        and 'data-column="source"' in dom
+        and 'data-column="editor"' in dom
+    )
+
+
+def test_search_query_page_with_snippets(server):
+    base, _, tmp = server
+    dom = dump_dom(f"{base}/scnews/search?q={quote('人工智能')}", tmp / "profile2")
+    assert TITLES["1008"] in dom and TITLES["1003"] in dom
+    assert TITLES["1004"] not in dom  # 人工、智能 is not 人工智能
+    assert dom.index(TITLES["1008"]) < dom.index(TITLES["1003"])  # title hit ranks first
+    assert "«人工智能»" in dom
+
+
+def test_watch_is_a_canned_query(server):
+    base, _, tmp = server
+    dom = dump_dom(f"{base}/scnews/watch-dayun", tmp / "profile3")
+    assert TITLES["1001"] in dom and TITLES["1006"] in dom
+    assert TITLES["1008"] not in dom
+
+
+def test_read_only(server):
+    base, path, _ = server
+    url = f"{base}/scnews.json?sql={quote('DELETE FROM articles')}"
+    try:
+        body = urllib.request.urlopen(url, timeout=5).read().decode()
+    except urllib.error.HTTPError as exc:
+        body = exc.read().decode()
+    assert '"ok": false' in body
+    db = open_database(path, create=False)
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == len(ARTICLES)
+    db.conn.close()
