@@ -1,0 +1,101 @@
+"""The replica over real HTTP: pages as saved, list pages with a pager, faults, redirects, additions."""
+
+import http.client
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import crawler.replica
+from crawler.parsers.listing import parse_listing
+from crawler.replica import ReplicaServer, ReplicaSite
+
+SITE_DIR = Path(crawler.replica.__file__).parent / "site" / "articles"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with ReplicaServer(ReplicaSite(faults=True, slow_seconds=0.5)) as running:
+        yield running
+
+
+def get(server, path, host=None):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    conn.request("GET", path, headers={"Host": host} if host else {})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, dict(response.getheaders()), body
+
+
+def test_gbk_fixture_served_byte_for_byte(server):
+    meta = json.loads((SITE_DIR / "02-sc2019-gbk" / "meta.json").read_text("utf-8"))
+    status, headers, body = get(server, "/lyxw/2019-08-12/121876.shtml")
+    assert status == 200
+    assert body == (SITE_DIR / "02-sc2019-gbk" / "page.html").read_bytes()
+    assert headers["Content-Type"] == meta["headers"]["Content-Type"]
+
+
+def test_com_host_is_redirected_to_the_replica(server):
+    status, headers, _ = get(server, "/lyxw/2019-08-12/121876.shtml", host="www.sc.chinanews.com")
+    assert status == 301
+    assert headers["Location"] == f"{server.url}/lyxw/2019-08-12/121876.shtml"
+
+
+def test_channel_pages_chain_through_the_pager_and_list_every_article(server):
+    url, seen, pages = f"{server.url}/cjbd/index.shtml", [], 0
+    while url:
+        _, _, body = get(server, url.removeprefix(server.url))
+        listing = parse_listing(body, url)
+        seen += [item.url.removeprefix(server.url) for item in listing.items]
+        url, pages = listing.next_url, pages + 1
+    expected = [e.path for e in server.site.channel_entries("cjbd")]
+    assert pages >= 3 and seen == expected
+
+
+def test_faults(server):
+    assert get(server, "/shms/2024-04-10/299404.html")[0] == 404
+    assert [get(server, "/shms/2024-04-10/299500.html")[0] for _ in range(2)] == [500, 200]
+    status, headers, _ = get(server, "/shms/2024-04-10/299429.html")
+    assert (status, headers["Retry-After"]) == (429, "1")
+    assert get(server, "/shms/2024-04-10/299429.html")[0] == 200
+    assert b"Disallow: /private/" in get(server, "/robots.txt")[2]
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=0.2)
+    try:
+        with pytest.raises(TimeoutError):
+            conn.request("GET", "/shms/2024-04-10/299408.html")
+            conn.getresponse()
+    finally:
+        conn.close()
+
+
+def test_article_added_over_http_is_listed_first(server):
+    request = urllib.request.Request(
+        f"{server.url}/_replica/articles",
+        data=json.dumps({"channel": "bwbd", "title": "运行时新增的稿件", "date": "2030-01-02"}).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        path = json.loads(response.read())["path"]
+    assert path.startswith("/bwbd/2030-01-02/")
+    listing = parse_listing(get(server, "/bwbd/index.shtml")[2], f"{server.url}/bwbd/index.shtml")
+    assert (listing.items[0].url, listing.items[0].title) == (f"{server.url}{path}", "运行时新增的稿件")
+    assert get(server, path)[0] == 200
+    log = json.loads(get(server, "/_replica/requests")[2])
+    assert ("/bwbd/index.shtml", 200) in [(r["path"], r["status"]) for r in log]
+
+
+def test_bad_post_is_a_400(server):
+    request = urllib.request.Request(f"{server.url}/_replica/articles", data=b"{}", method="POST")
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(request, timeout=5)
+    assert info.value.code == 400
+    info.value.close()
+
+
+def test_without_faults_only_good_pages():
+    site = ReplicaSite(faults=False)
+    assert site.answer("/shms/2024-04-10/299500.html")[0] == 404
+    assert all(site.answer(path)[0] == 200 for path in site.article_paths())
