@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import Any
 
 import click
@@ -64,6 +65,12 @@ def collect(db, *, days: int = 14, top: int = 15, runs: int = 5) -> dict[str, An
     }
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-align to a terminal width, counting a Chinese character as two columns."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
+
+
 def format_text(s: dict[str, Any]) -> str:
     lines = [
         f"articles: {s['articles']}  (duplicates: {s['duplicates']}, open failures: {s['open_failures']})",
@@ -73,7 +80,7 @@ def format_text(s: dict[str, Any]) -> str:
         "by channel:",
     ]
     lines += [
-        f"  {r['articles']:>7}  {r['channel'] or '-':<8} {r['channel_name'] or '':<10} "
+        f"  {r['articles']:>7}  {r['channel'] or '-':<8} {_pad(r['channel_name'] or '', 14)} "
         f"latest {r['latest'] or '-'}"
         for r in s["by_channel"]
     ]

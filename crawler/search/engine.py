@@ -81,9 +81,14 @@ class Search:
             values.append(epoch_of(lower) * SLOTS)
         if upper:
             extra.append("search_index.rowid < ?")
-            values.append((epoch_of(upper) + 1) * SLOTS)
+            values.append(epoch_of(upper) * SLOTS)
         clauses[:0] = extra
         params[:0] = values
+
+    def _window_only(self) -> bool:
+        f = self.filters
+        no_rows = self.after_rowid is None and self.upto_rowid is None
+        return no_rows and not (f.channel or f.source or f.editor or f.author)
 
     def _rowid_window(self, clauses: list[str], params: list[Any]) -> None:
         if self.after_rowid is not None:
@@ -98,6 +103,11 @@ class Search:
         self._rowid_window(clauses, params)
         if self.tree is None:
             sql = "SELECT count(*) FROM articles a"
+        elif not clauses or self._window_only():
+            # only a time window: the docid range says it all, no join needed
+            clauses, params = [], []
+            self._match(clauses, params)
+            sql = "SELECT count(*) FROM search_index"
         else:
             sql = f"SELECT count(*) FROM {FTS_JOIN}"
             self._match(clauses, params)

@@ -224,7 +224,7 @@ def test_stats(db_path):
     out = scnews("stats", db=db_path).stdout
     assert "articles: 8  (duplicates: 1" in out
     assert "generic layer: 0 articles, 0.0% of all" in out
-    assert "      2  cjbd     财经报道" in out
+    assert "      2  cjbd     财经报道       latest 2024-06-01T10:00:00+08:00" in out
     assert "#1 2024-06-01T10:00:00+08:00 -> 2024-06-01T10:05:00+08:00  ok  [stored 8, failed 1]" in out
     data = json.loads(scnews("stats", "--format", "json", db=db_path).stdout)
     assert {r["source"]: r["articles"] for r in data["by_source"]}["中国新闻网"] == 3

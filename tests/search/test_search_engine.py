@@ -132,3 +132,23 @@ def test_recall_and_precision_equal_a_like_scan_for_every_chinese_substring(db):
     assert len(terms) > 500
     for term in sorted(terms):
         assert idset(db, term) == _like(db, term), term
+
+
+def test_window_bounds_are_exact_to_the_second(db_path):
+    from search_corpus import insert_sqlite3
+
+    from crawler.database import open_database
+
+    midnight = {
+        **ARTICLES[1],
+        "article_id": "2002",
+        "body": "乐山大佛",
+        "published_at": "2024-01-06T00:00:00+08:00",
+    }
+    insert_sqlite3(db_path, midnight)
+    db = open_database(db_path, create=False)
+    day = Search("大佛", filters=Filters(since="2024-01-05", until="2024-01-05"))
+    assert list(day.run(db)) == [] and day.count(db) == 0
+    next_day = Search("大佛", filters=Filters(since="2024-01-06", until="2024-01-06"))
+    assert [r["article_id"] for r in next_day.run(db)] == ["2002"] and next_day.count(db) == 1
+    assert Search("大佛", filters=Filters(since="2024-01-06T00:00:01")).count(db) == 0
