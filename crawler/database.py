@@ -109,14 +109,13 @@ def m001_core_tables(db: Database) -> None:
     )
     db["failures"].create_index(["url", "stage"], unique=True)
     db["failures"].create_index(["canonical_url"])
-    # Near-duplicate index (crawler/neardup.py): one row per (LSH band hash, article), and each article's
-    # MinHash values (NUM_PERM little-endian uint32) to screen candidates before the exact Jaccard check.
-    # No index on article_lsh.article_id: a changed article's old rows are found from its stored MinHash.
+    # Near-duplicate signatures (crawler/neardup.py): each article's MinHash (NUM_PERM little-endian uint32),
+    # appended in id order (not keyed by a hash: random-key inserts slow down as the archive grows). A crawl
+    # builds its LSH band index in memory from them, then reads only the rows added since.
     db.execute(
-        "CREATE TABLE article_lsh (band_key INTEGER NOT NULL, article_id TEXT NOT NULL, "
-        "PRIMARY KEY (band_key, article_id)) WITHOUT ROWID"
+        "CREATE TABLE article_minhash (id INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE, "
+        "minhash BLOB NOT NULL)"
     )
-    db.execute("CREATE TABLE article_minhash (article_id TEXT PRIMARY KEY, minhash BLOB NOT NULL) WITHOUT ROWID")
     db["crawl_runs"].create(
         {
             "id": int,

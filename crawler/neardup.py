@@ -1,10 +1,11 @@
-"""Near-duplicate detection: MinHash (datasketch) over character shingles, LSH bands kept in SQLite.
+"""Near-duplicate detection: MinHash (datasketch's scheme) over character shingles, LSH bands, exact Jaccard.
 
 A near-copy is a partner's article republished under another id, or a lightly edited re-issue. Each stored
-article has ``BANDS`` rows in ``article_lsh`` (band hash, article id). A new article computes its own band
-hashes and looks them up by primary key: a handful of index probes whose cost does not grow with the archive.
-Candidates found that way (or in the current, not yet committed batch) are verified by the exact Jaccard
-similarity of their shingle sets; the link goes to the earliest verified article.
+article keeps its MinHash in ``article_minhash``; a crawl builds the LSH band index from that table in memory
+(one vectorised pass, then only the rows added since). A new article computes its band keys and looks them up
+(binary searches: the cost does not grow with the archive); the candidates found there or in the current,
+not yet committed batch are screened by their MinHash estimate and verified by the exact Jaccard similarity
+of their shingle sets; the link goes to the earliest verified article.
 
 Choices (tuned on hand-made pairs in tests/pipelines/data/ and on bench/store.py's planted copies):
 - shingles of ``SHINGLE_K`` = 5 characters of the body with whitespace and punctuation removed: Chinese words
@@ -14,10 +15,12 @@ Choices (tuned on hand-made pairs in tests/pipelines/data/ and on bench/store.py
   phrases keeps 0.65 (k=3: 0.02 / 0.69, k=7: 0.00 / 0.62; k=5 keeps copies high, unrelated pairs near 0);
 - ``LINK_THRESHOLD`` = 0.5 exact Jaccard links a pair: a wide margin over unrelated pairs, and low enough for
   a copy that drops a third of the text;
-- ``NUM_PERM`` = 60 permutations in ``BANDS`` = 20 bands of ``ROWS`` = 3: a pair becomes a candidate with
-  probability 1 - (1 - J^3)^20: 0.93 at J = 0.5, 0.99 at 0.6, 0.9999 at 0.7, but 2.5e-6 at J = 0.005
-  (unrelated articles), so with 100,000 stored a new article meets about 0.25 false candidates, and at most
-  ``MAX_CANDIDATES`` are verified.
+- ``NUM_PERM`` = 96 permutations in ``BANDS`` = 24 bands of ``ROWS`` = 4: a pair becomes a candidate with
+  probability 1 - (1 - J^4)^24: 0.79 at J = 0.5, 0.90 at 0.55, 0.96 at 0.6, 0.9986 at 0.7, but 2.4e-7 at
+  J = 0.01 and 1.5e-8 at 0.005 (unrelated articles), so even with a million stored a new article meets
+  well under one false candidate on average. Three rows per band (60 permutations) found copies at J = 0.5
+  more often (0.93) but let unrelated pairs through 40 times more (J^3 against J^4): 6 false candidates per
+  article at 100,000 stored in bench/store.py, a cost that grew with the archive.
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ import numpy as np
 from datasketch import MinHash
 
 SHINGLE_K = 5
-BANDS = 20
-ROWS = 3
+BANDS = 24
+ROWS = 4
 NUM_PERM = BANDS * ROWS
 LINK_THRESHOLD = 0.5
 MAX_CANDIDATES = 20
@@ -107,14 +110,23 @@ def minhash(hashes: np.ndarray) -> MinHash:
     )
 
 
-def band_keys(values: np.ndarray) -> list[int]:
-    """One signed 64-bit key per LSH band, mixing the band number with the band's ``ROWS`` MinHash values."""
-    rows = values.astype(np.uint64).reshape(BANDS, ROWS) * _ROW_MIX
-    h = np.bitwise_xor.reduce(rows, axis=1, keepdims=True) ^ _BAND_SALT
+def band_key_matrix(values: np.ndarray) -> np.ndarray:
+    """For MinHash values of shape (n, NUM_PERM): the (n, BANDS) signed 64-bit LSH band keys.
+
+    A key mixes the band number with the band's ``ROWS`` values, so equal keys mean (up to 2^-64) that the
+    band agrees.
+    """
+    rows = values.astype(np.uint64).reshape(-1, BANDS, ROWS) * _ROW_MIX
+    h = np.bitwise_xor.reduce(rows, axis=2) ^ _BAND_SALT.reshape(1, BANDS)
     h = h ^ (h >> np.uint64(33))
     h = h * np.uint64(0xC4CEB9FE1A85EC53)
     h = h ^ (h >> np.uint64(29))
-    return h.reshape(-1).view(np.int64).tolist()
+    return h.view(np.int64)
+
+
+def band_keys(values: np.ndarray) -> list[int]:
+    """The ``BANDS`` LSH band keys of one MinHash."""
+    return band_key_matrix(values.reshape(1, -1))[0].tolist()
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -176,13 +188,74 @@ def estimate(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / len(a)
 
 
-class NearDupIndex:
-    """Finds the near-copies of an article among the stored ones (``article_lsh``) and the pending batch.
+class BandIndex:
+    """LSH buckets in memory: band key -> positions in ``ids``, as sorted numpy arrays plus a recent part.
 
-    Per article: one indexed probe of its ``BANDS`` band keys, then for each candidate (at most
-    ``MAX_CANDIDATES``) a primary-key read of its MinHash; only candidates whose MinHash estimate reaches
-    ``LINK_THRESHOLD - SCREEN_MARGIN`` (0.3; a pair at J = 0.5 estimates under that with probability about
-    0.1% at 60 permutations) have their body read for the exact Jaccard. Nothing here scans the archive.
+    Built from the ``article_minhash`` table (one vectorised pass) and kept current by reading the rows
+    added since; a lookup is ``BANDS`` binary searches, whatever the number of articles.
+    """
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self._keys = np.zeros(0, dtype=np.int64)  # sorted
+        self._pos = np.zeros(0, dtype=np.int64)
+        self._recent: dict[int, list[int]] = {}
+        self._recent_count = 0
+
+    def __len__(self) -> int:
+        return len(self._keys) + self._recent_count
+
+    def add(self, article_ids: list[str], values: np.ndarray) -> None:
+        """Index articles given their MinHash values (shape (n, NUM_PERM))."""
+        if not article_ids:
+            return
+        first = len(self.ids)
+        self.ids.extend(article_ids)
+        keys = band_key_matrix(values)
+        if len(article_ids) > 1000 or self._recent_count + keys.size > max(100_000, len(self._keys)):
+            self._merge(keys, first)
+            return
+        for offset, row in enumerate(keys.tolist()):
+            for key in row:
+                self._recent.setdefault(key, []).append(first + offset)
+        self._recent_count += keys.size
+
+    def _merge(self, keys: np.ndarray, first: int) -> None:
+        pos = np.repeat(np.arange(first, first + len(keys), dtype=np.int64), BANDS)
+        parts_k, parts_p = [self._keys, keys.reshape(-1)], [self._pos, pos]
+        if self._recent:
+            recent = [(k, p) for k, ps in self._recent.items() for p in ps]
+            parts_k.append(np.array([k for k, _ in recent], dtype=np.int64))
+            parts_p.append(np.array([p for _, p in recent], dtype=np.int64))
+        all_k, all_p = np.concatenate(parts_k), np.concatenate(parts_p)
+        order = np.argsort(all_k, kind="stable")
+        self._keys, self._pos = all_k[order], all_p[order]
+        self._recent, self._recent_count = {}, 0
+
+    def hits(self, keys: list[int]) -> dict[str, int]:
+        """Article id -> number of bands it shares with ``keys``."""
+        found: dict[str, int] = {}
+        probe = np.array(keys, dtype=np.int64)
+        lo = np.searchsorted(self._keys, probe, side="left")
+        hi = np.searchsorted(self._keys, probe, side="right")
+        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+            for p in self._pos[a:b].tolist():
+                found[self.ids[p]] = found.get(self.ids[p], 0) + 1
+        for key in keys:
+            for p in self._recent.get(key, ()):
+                found[self.ids[p]] = found.get(self.ids[p], 0) + 1
+        return found
+
+
+class NearDupIndex:
+    """Finds the near-copies of an article among the stored ones and the pending batch.
+
+    Per article: ``BANDS`` lookups in the in-memory band index, then for each candidate (at most
+    ``MAX_CANDIDATES``) primary-key reads of its MinHash, publish time and link; only candidates whose MinHash
+    estimate reaches ``LINK_THRESHOLD - SCREEN_MARGIN`` (0.3; a pair at J = 0.5 estimates under that with
+    probability under 0.1% at 96 permutations) have their body read for the exact Jaccard. The band index is
+    built once per crawl from ``article_minhash`` (lazily, at the first article that needs it) and then
+    reads only rows added since, including those of another crawl writing at the same time.
     """
 
     def __init__(self, db, threshold: float = LINK_THRESHOLD, max_candidates: int = MAX_CANDIDATES):
@@ -190,17 +263,38 @@ class NearDupIndex:
         self.threshold = threshold
         self.screen = max(0.0, threshold - SCREEN_MARGIN)
         self.max_candidates = max_candidates
+        self.bands = BandIndex()
+        self._loaded_to: int | None = None  # highest article_minhash.id indexed; None: not loaded yet
         self._pending_bands: dict[int, list[str]] = {}
         self._pending: dict[str, Known] = {}
-        self._probe_sql = (
-            "SELECT article_id, COUNT(*) AS hits FROM article_lsh WHERE band_key IN "
-            f"({', '.join('?' * BANDS)}) GROUP BY article_id ORDER BY hits DESC LIMIT ?"
+
+    def refresh(self) -> int:
+        """Index the ``article_minhash`` rows added since the last call; returns how many."""
+        start = self._loaded_to or 0
+        cursor = self.db.conn.execute(
+            "SELECT id, article_id, minhash FROM article_minhash WHERE id > ? ORDER BY id", [start]
         )
+        added = 0
+        while rows := cursor.fetchmany(50_000):
+            values = np.frombuffer(b"".join(r[2] for r in rows), dtype="<u4").reshape(len(rows), NUM_PERM)
+            self.bands.add([r[1] for r in rows], values)
+            self._loaded_to = rows[-1][0]
+            added += len(rows)
+        if self._loaded_to is None:
+            self._loaded_to = 0
+        return added
+
+    def committed(self) -> None:
+        """The pending batch is in the database now: index it from there (with any other crawl's rows)."""
+        self._pending.clear()
+        self._pending_bands.clear()
+        if self._loaded_to is not None:
+            self.refresh()
 
     def candidates(self, sig: Signature, exclude: str) -> list[str]:
-        hits: dict[str, int] = {}
-        for aid, count in self.db.conn.execute(self._probe_sql, [*sig.keys, self.max_candidates + 1]):
-            hits[aid] = hits.get(aid, 0) + count
+        if self._loaded_to is None:
+            self.refresh()
+        hits = self.bands.hits(sig.keys)
         for key in sig.keys:
             for aid in self._pending_bands.get(key, ()):
                 hits[aid] = hits.get(aid, 0) + 1
@@ -260,9 +354,7 @@ class NearDupIndex:
                 roots = self._known([first.duplicate_of])
                 self._load_norms(roots)
                 for root in roots:
-                    root_similarity = jaccard_many(sig.norm, [(root.article_id, root.norm or "")])[
-                        root.article_id
-                    ]
+                    root_similarity = jaccard(shingle_set(sig.norm), shingle_set(root.norm or ""))
                     if root_similarity >= self.threshold:
                         target, similarity = root, root_similarity
             return Link(target.article_id, round(similarity, 4))
@@ -282,5 +374,6 @@ class NearDupIndex:
             self._pending_bands.setdefault(key, []).append(article_id)
 
     def clear_pending(self) -> None:
+        """Forget the pending batch without indexing it (it was not stored)."""
         self._pending.clear()
         self._pending_bands.clear()

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
 from sqlite_utils import Database
 
 from crawler import neardup
@@ -127,7 +126,6 @@ class PendingArticle:
     """An article waiting in the batch, with what the deduplication decided for it."""
 
     row: dict[str, Any]
-    band_keys: list[int] = field(default_factory=list)
     minhash: bytes | None = None  # NUM_PERM little-endian uint32 (crawler/neardup.py)
     duplicate_of: str | None = None
     similarity: float | None = None
@@ -168,6 +166,11 @@ class ArticleWriter:
         self.pending.append(item)
         self._pending_hash[item.row["article_id"]] = item.row["content_hash"]
         return len(self.pending) >= self.batch_size
+
+    def discard(self) -> None:
+        """Drop the pending batch (after a failed flush; the caller records the failures)."""
+        self.pending.clear()
+        self._pending_hash.clear()
 
     def flush(self) -> Counter[str]:
         """Write the pending batch in one transaction; returns the counts of what it did."""
@@ -210,14 +213,10 @@ class ArticleWriter:
                         [aid, old["last_seen"], *(old[f] for f in VERSIONED_FIELDS), old["content_hash"]],
                     )
                     conn.execute(update_sql, [*values, now, aid])
-                    self._forget_bands(aid)
+                    conn.execute("DELETE FROM article_minhash WHERE article_id = ?", [aid])
                     counts["changed"] += 1
                 stored[aid] = {**row, "last_seen": now}
-                if item.band_keys and item.minhash:
-                    conn.executemany(
-                        "INSERT OR IGNORE INTO article_lsh (band_key, article_id) VALUES (?, ?)",
-                        [(key, aid) for key in item.band_keys],
-                    )
+                if item.minhash:
                     conn.execute(
                         "INSERT OR REPLACE INTO article_minhash (article_id, minhash) VALUES (?, ?)",
                         [aid, item.minhash],
@@ -231,21 +230,6 @@ class ArticleWriter:
         self.pending.clear()
         self._pending_hash.clear()
         return counts
-
-    def _forget_bands(self, article_id: str) -> None:
-        """Remove a changed article's band rows and MinHash (its new ones are written next)."""
-        conn = self.db.conn
-        found = conn.execute(
-            "SELECT minhash FROM article_minhash WHERE article_id = ?", [article_id]
-        ).fetchone()
-        if found is None:
-            return
-        keys = neardup.band_keys(np.frombuffer(found[0], dtype="<u4"))
-        conn.executemany(
-            "DELETE FROM article_lsh WHERE band_key = ? AND article_id = ?",
-            [(key, article_id) for key in keys],
-        )
-        conn.execute("DELETE FROM article_minhash WHERE article_id = ?", [article_id])
 
     def _stored_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}

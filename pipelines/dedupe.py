@@ -48,7 +48,6 @@ class DedupePipeline:
             link = index.find(article.article_id, article.published_at, sig)
             index.add_pending(article.article_id, article.published_at, sig, link)
             if sig.comparable:
-                pending.band_keys = sig.keys
                 pending.minhash = sig.values.astype("<u4").tobytes()
             pending.duplicate_of, pending.similarity = link.duplicate_of, link.similarity
             pending.relinks = link.relinks or []

@@ -91,13 +91,13 @@ class StoreSession:
             counts = self.writer.flush()
         except sqlite3.Error as exc:
             logger.error("could not store a batch of %d articles: %s", len(batch), exc)
-            self.writer.pending.clear()
-            self.writer._pending_hash.clear()
+            self.writer.discard()
             counts = Counter()
             for item in batch:
                 self.record_failure(item.row["url"], "store", f"database error: {exc}")
-        finally:
             self.index.clear_pending()
+        else:
+            self.index.committed()
         for name, value in counts.items():
             self.count(name, value)
         return counts

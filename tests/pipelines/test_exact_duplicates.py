@@ -26,7 +26,7 @@ def test_url_variants_are_one_article(crawl, query):
     ]
     assert (run.stat("new"), run.stat("unchanged"), run.stat("changed")) == (1, 3, 0)
     assert query("SELECT COUNT(*) AS n FROM article_versions") == [{"n": 0}]
-    assert query("SELECT COUNT(*) AS n FROM article_lsh") == [{"n": 20}]
+    assert query("SELECT COUNT(*) AS n FROM article_minhash") == [{"n": 1}]
 
 
 def test_an_unchanged_recrawl_only_moves_last_seen(crawl, query):

@@ -3,7 +3,9 @@ from crawler.database import open_database
 
 def test_a_new_database_has_the_tables_in_wal_mode(tmp_path):
     db = open_database(tmp_path / "new.db")
-    assert {"articles", "article_versions", "failures", "crawl_runs", "article_lsh"} <= set(db.table_names())
+    assert {"articles", "article_versions", "failures", "crawl_runs", "article_minhash"} <= set(
+        db.table_names()
+    )
     assert db["articles"].pks == ["article_id"]
     for column in ("disclaimer", "duplicate_of", "similarity", "content_hash", "first_seen", "last_seen"):
         assert column in db["articles"].columns_dict
