@@ -14,7 +14,8 @@ _SYLLABLE = rf"[a-zü]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}"
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 # "發(fā)" -> "發": one toned syllable in brackets right after a Han character (stray inner spaces allowed).
-PINYIN = re.compile(rf"(?<=[{_HAN}])\(\s*{_SYLLABLE}\s*\)")
+# (The literal "(" comes first so the regex engine can skip ahead to it; the lookbehind then checks the Han.)
+PINYIN = re.compile(rf"\((?<=[{_HAN}]\()\s*{_SYLLABLE}\s*\)")
 # "日?qǐng)?bào)" -> "日??": a "?" that swallowed the opening bracket, then a bare syllable and ")".
 MOJIBAKE = re.compile(rf"\?\s*{_SYLLABLE}\s*\)")
 # Quick pre-check: a page without any tone mark is never a mirror.

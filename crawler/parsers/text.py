@@ -66,34 +66,31 @@ def walk(root: etree._Element, drop=_NOTHING, captions=_NOTHING) -> list[tuple]:
     Returns ("line", Line), ("img", element) and ("caption", text) tuples. Elements in ``drop``, or whose
     class or id matches rules.DROP_CLASS, are left out; elements in ``captions``, <figcaption> and elements
     whose class matches rules.CAPTION_CLASS give a caption (and the pictures inside them).
-    This is the parser's hot loop: keep it lean.
+    This is the parser's hot loop: keep it lean (locals, no per-element function calls but the recursion).
     """
     events: list[tuple] = []
     append = events.append
     parts: list[str] = []
-    link = [0]  # link characters in the line being built
+    link = 0
     blocks = [root]
+    kinds = _KIND
 
-    def flush() -> None:
+    def flush():
+        nonlocal link
         if parts:
             text = " ".join("".join(parts).split())
             parts.clear()
             if text:
-                n = link[0]
-                append(("line", Line(text, n if n < len(text) else len(text), blocks[-1])))
-        link[0] = 0
+                append(("line", Line(text, link if link < len(text) else len(text), blocks[-1])))
+        link = 0
 
-    def visit(el, tag: str, in_link: bool) -> None:
-        block = tag in _BLOCK
-        if block:
-            flush()
-            blocks.append(el)
-        in_link = in_link or tag == "a"
+    def visit(el, in_link):
+        nonlocal link
         text = el.text
         if text:
             parts.append(text)
             if in_link:
-                link[0] += len(text.strip())
+                link += len(text.strip())
         for child in el:
             ctag = child.tag
             if ctag.__class__ is str and ctag not in _SKIP:
@@ -103,31 +100,40 @@ def walk(root: etree._Element, drop=_NOTHING, captions=_NOTHING) -> list[tuple]:
                     append(("img", child))
                 else:
                     cls = child.get("class")
-                    ident = child.get("id")
-                    kind = _kind(cls, True) if cls else _TEXT
-                    if ident and kind == _TEXT:
-                        kind = _kind(ident, False)
-                    if kind == _FURNITURE or child in drop:
+                    if cls:
+                        kind = kinds.get(cls)
+                        if kind is None:
+                            kind = _kind(cls, True)
+                    else:
+                        kind = _TEXT
+                    if kind == _TEXT:
+                        ident = child.get("id")
+                        if ident:
+                            kind = _kind(ident, False)
+                    if kind == _FURNITURE or (drop and child in drop):
                         pass
-                    elif kind == _CAPTION or child in captions or ctag == "figcaption":
+                    elif kind == _CAPTION or ctag == "figcaption" or (captions and child in captions):
                         flush()
                         for img in child.iter("img"):
                             append(("img", img))
                         caption = element_text(child)
                         if caption:
                             append(("caption", caption))
+                    elif ctag in _BLOCK:
+                        flush()
+                        blocks.append(child)
+                        visit(child, in_link)
+                        flush()
+                        blocks.pop()
                     else:
-                        visit(child, ctag, in_link)
+                        visit(child, in_link or ctag == "a")
             tail = child.tail
             if tail:
                 parts.append(tail)
                 if in_link:
-                    link[0] += len(tail.strip())
-        if block:
-            flush()
-            blocks.pop()
+                    link += len(tail.strip())
 
-    visit(root, root.tag if root.tag.__class__ is str else "", False)
+    visit(root, root.tag == "a")
     flush()
     return events
 
