@@ -265,6 +265,7 @@ class NearDupIndex:
         self.max_candidates = max_candidates
         self.bands = BandIndex()
         self._loaded_to: int | None = None  # highest article_minhash.id indexed; None: not loaded yet
+        self._data_version: int | None = None  # changes when another connection commits
         self._pending_bands: dict[int, list[str]] = {}
         self._pending: dict[str, Known] = {}
 
@@ -292,8 +293,10 @@ class NearDupIndex:
             self.refresh()
 
     def candidates(self, sig: Signature, exclude: str) -> list[str]:
-        if self._loaded_to is None:
-            self.refresh()
+        version = self.db.conn.execute("PRAGMA data_version").fetchone()[0]
+        if self._loaded_to is None or version != self._data_version:
+            self.refresh()  # first use, or another crawl committed articles meanwhile
+            self._data_version = version
         hits = self.bands.hits(sig.keys)
         for key in sig.keys:
             for aid in self._pending_bands.get(key, ()):

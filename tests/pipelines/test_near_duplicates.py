@@ -1,6 +1,8 @@
+import asyncio
+
 import numpy as np
 from datasketch import MinHash
-from pipeline_helpers import article, text
+from pipeline_helpers import Crawl, article, text
 
 from crawler import neardup
 from crawler.neardup import jaccard, normalise_text, shingle_set
@@ -73,3 +75,25 @@ def test_minhash_values_are_datasketchs():
     assert np.array_equal(neardup.minhash_values(hashes), reference.hashvalues)
     copy = neardup.minhash(neardup.shingle_hashes(normalise_text(text("aigc_reissue"))))
     assert 0.45 < copy.jaccard(reference) < 0.85  # the estimate of 0.65 from 60 permutations
+
+
+def test_a_copy_stored_by_another_crawl_running_at_the_same_time_is_found(db_path, query):
+    cron, manual = Crawl(db_path), Crawl(db_path)
+
+    async def run():
+        await manual.manager.open_spider_async()
+        await manual.manager.process_item_async(article("207601", text("aigc_other_1")))  # index loaded
+        await cron.manager.open_spider_async()
+        await cron.manager.process_item_async(article("207510", text("aigc_original")))
+        await cron.manager.close_spider_async()  # commits the original
+        reissue = article("207530", text("aigc_reissue"), published_at="2024-04-12T08:00:00+08:00")
+        await manual.manager.process_item_async(reissue)
+        await manual.manager.close_spider_async()
+
+    asyncio.run(run())
+    rows = query("SELECT article_id, duplicate_of FROM articles ORDER BY article_id")
+    assert rows == [
+        {"article_id": "207510", "duplicate_of": None},
+        {"article_id": "207530", "duplicate_of": "207510"},
+        {"article_id": "207601", "duplicate_of": None},
+    ]
