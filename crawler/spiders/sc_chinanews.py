@@ -247,8 +247,12 @@ class ScChinanewsSpider(scrapy.Spider):
                 continue
             yield self.request(item.url, self.parse_article)
 
+        # Lists run newest first: when the bottom item is older than the window, so is every later page.
+        # (The bottom item, not the top one: a pinned old item may head a list.) Same-day items still lead
+        # on, as list dates carry no time; the known-id check keeps them from being fetched twice.
         since_day = self.since.astimezone(CHINA).date().isoformat() if self.since else ""
-        holds_recent = any((i.date or "9999") >= since_day for i in on_site)
+        dated = [i.date for i in on_site if i.date]
+        holds_recent = not dated or dated[-1] >= since_day
         if listing.next_url and holds_recent and page < self.max_pages and self.on_site(listing.next_url):
             yield self.request(listing.next_url, self.parse_list, channel=channel, page=page + 1)
         elif listing.next_url and holds_recent:

