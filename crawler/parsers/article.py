@@ -73,7 +73,6 @@ _TEXT_WITH = etree.XPath("descendant::text()[contains(., $label)]")
 _LINKS = etree.XPath("//body//a")
 _LINK_TEXT = etree.XPath("//body//a//text()")
 _PAGE_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style)]")
-_CLOSING = re.compile(r"</(?:body|html)\s*>", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 
@@ -134,8 +133,13 @@ def parse_article(
         raise NotAnArticle("empty document")
     text, mirror, mojibake = undo_mirror(text)
     root = _parse(text)
-    closed = _CLOSING.search(text) is not None
+    closed = _closed(text)
     return _Extractor(root, url, reference, closed, text).run(fetched, mirror, mojibake)
+
+
+def _closed(text: str) -> bool:
+    """Whether the document has its closing </body> or </html> (searched from the end)."""
+    return any(text.rfind(tag) >= 0 for tag in ("</html", "</body", "</HTML", "</BODY", "</Html", "</Body"))
 
 
 def _parse(text: str) -> etree._Element:
@@ -265,9 +269,14 @@ class _Extractor:
         """The element holding the meta line and the article (the whole <body> when unsure).
 
         Walking only this element keeps menus and footers out of the hot loop: the lowest common ancestor
-        of the meta line and the disclaimer heading, else the first ancestor of the meta line holding
-        clearly more text than the meta line itself.
+        of the disclaimer heading whose text holds a meta line, else the first ancestor of the meta line
+        holding clearly more text than the meta line itself.
         """
+        if self.disclaimer_head is not None:
+            for el in self.disclaimer_head.iterancestors():
+                if el is self.body_root or rules.META_IN_TEXT.search(_plain_text(el)):
+                    return el
+            return self.body_root
         meta = None
         for label in ("来源", "编辑"):
             for el in self._labelled(label):
@@ -278,16 +287,9 @@ class _Extractor:
                 break
         if meta is None:
             return self.body_root
-        chain = list(meta.iterancestors())
-        if self.disclaimer_head is not None:
-            ancestors = set(chain)
-            el = self.disclaimer_head
-            while el is not None and el not in ancestors:
-                el = el.getparent()
-            return el if el is not None else self.body_root
-        own = _text_len(meta)
-        for el in chain:
-            if el is self.body_root or _text_len(el) >= own + 2 * rules.MIN_ARTICLE_CHARS:
+        own = len(_plain_text(meta))
+        for el in meta.iterancestors():
+            if el is self.body_root or len(_plain_text(el)) >= own + 2 * rules.MIN_ARTICLE_CHARS:
                 return el
         return self.body_root
 
@@ -459,17 +461,23 @@ class _Extractor:
         heading_len = len(own[0].text) if own else 0
         if sum(len(line.text) for line in own) > heading_len + 20 or block.getparent() is None:
             return [line.text for line in own], {block}
-        # a heading of its own: the items follow as siblings
-        lines = [line.text for line in own]
+        # a heading of its own: the items follow it inside the same parent
+        parent = block.getparent()
+        lines: list[str] = []
         taken = {block}
-        for sibling in block.itersiblings():
-            if not isinstance(sibling.tag, str):
+        for line in lines_of(walk(parent)):
+            if not lines:
+                if rules.DISCLAIMER_HEADING in line.text:
+                    lines.append(line.text)
                 continue
-            sib_lines = lines_of(walk(sibling))
-            if not sib_lines or any(_is_furniture(line) for line in sib_lines):
+            if _is_furniture(line) or rules.EDITOR_LINE.match(line.text):
                 break
-            lines.extend(line.text for line in sib_lines)
-            taken.add(sibling)
+            lines.append(line.text)
+            child = line.block
+            while child is not None and child.getparent() is not parent:
+                child = child.getparent()
+            if child is not None:
+                taken.add(child)
         return lines, taken
 
     # -- dates, authors ---------------------------------------------------------------------------------
@@ -617,8 +625,9 @@ def _chars(texts) -> int:
     return len("".join("".join(texts).split()))
 
 
-def _text_len(el) -> int:
-    return sum(len(t) for t in el.itertext())
+def _plain_text(el) -> str:
+    """All text under ``el`` in one C call (scripts included: only for searching and sizing)."""
+    return etree.tostring(el, method="text", encoding=str, with_tail=False)
 
 
 def _meta_index(events: list) -> int | None:

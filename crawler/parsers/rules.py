@@ -137,6 +137,10 @@ META_LINE = re.compile(
     rf"^(?:{_DAY}|{_DAY_NO_YEAR}|{_RELATIVE}).{{0,12}}?(?:来源|(?:责任)?编辑){_SPACE}*{_COLON}"
 )
 META_LINE_MAX_CHARS = 120
+# A meta line somewhere inside a longer text (to find the element that holds the article).
+META_IN_TEXT = re.compile(
+    rf"{META_DATE}.{{0,40}}?(?:来源|(?:责任)?编辑){_SPACE}*{_COLON}|来源{_SPACE}*{_COLON}.{{0,40}}?{META_DATE}"
+)
 # Text holding both 来源： and a date is a meta line too, in either order.
 META_ANYWHERE = re.compile(
     rf"{META_DATE}.{{0,40}}?来源{_SPACE}*{_COLON}|来源{_SPACE}*{_COLON}.{{0,40}}?{META_DATE}"

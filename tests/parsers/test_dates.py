@@ -63,3 +63,16 @@ def test_fetched_at_parsing():
 
 def test_iso_china_drops_microseconds():
     assert iso_china(datetime(2024, 4, 11, 10, 57, 3, 999)) == "2024-04-11T10:57:03+08:00"
+
+
+@pytest.mark.parametrize(
+    "text, reference, expected",
+    [
+        ("3小时前", datetime(2025, 1, 1, 1, 30), "2024-12-31T22:30:00+08:00"),
+        ("昨天 23:10", datetime(2024, 3, 1, 0, 5), "2024-02-29T23:10:00+08:00"),
+        ("今天 07:00", datetime(2026, 10, 6, 9, 0), "2026-10-06T07:00:00+08:00"),
+        ("45分钟前", datetime(2024, 4, 11, 0, 20), "2024-04-10T23:35:00+08:00"),
+    ],
+)
+def test_relative_readings_hold_for_any_reference(text, reference, expected):
+    assert find_date(text, reference=reference).iso() == expected
