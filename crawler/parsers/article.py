@@ -105,14 +105,6 @@ class _Draft:
             self.warnings.append(warning)
 
 
-@dataclass
-class _Body:
-    lines: list[str]
-    images: list[Image]
-    editor: str | None = None
-    disclaimer: list[str] | None = None
-
-
 def parse_article(
     body: bytes | str,
     url: str | None = None,

@@ -161,7 +161,6 @@ EDITOR_LINE = re.compile(
 )
 
 DISCLAIMER_HEADING = "版权与免责声明"
-DISCLAIMER_LINE = re.compile(r"版权与免责声明")
 
 # The dateline group at the start of the body:
 # "中新网四川新闻5月23日 电 (杨勇  邓文鑫)", "中新网成都10月6日电(记者 王逸飞)".
