@@ -121,7 +121,7 @@ def parse_article(
     fetched = parse_fetched_at(fetched_at)
     reference = china_naive(fetched) if fetched else None
     text, _codec = decode_html(body, encoding)
-    if not text.strip():
+    if not text or text.isspace():
         raise NotAnArticle("empty document")
     text, mirror, mojibake = undo_mirror(text)
     root = _parse(text)
@@ -135,7 +135,7 @@ def _closed(text: str) -> bool:
 
 
 def _parse(text: str) -> etree._Element:
-    if text.lstrip()[:5].lower() == "<?xml":
+    if text[:64].lstrip()[:5].lower() == "<?xml":
         text = _XML_DECL.sub("", text, count=1)
     try:
         root = etree.fromstring(text, _PARSER)

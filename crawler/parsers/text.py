@@ -75,19 +75,18 @@ def walk(root: etree._Element, drop=_NOTHING, captions=_NOTHING) -> list[tuple]:
     blocks = [root]
     kinds = _KIND
 
-    def flush():
+    def flush():  # only called with parts waiting
         nonlocal link
-        if parts:
-            text = " ".join("".join(parts).split())
-            parts.clear()
-            if text:
-                append(("line", Line(text, link if link < len(text) else len(text), blocks[-1])))
+        text = " ".join("".join(parts).split())
+        parts.clear()
+        if text:
+            append(("line", Line(text, link if link < len(text) else len(text), blocks[-1])))
         link = 0
 
     def visit(el, in_link):
         nonlocal link
         text = el.text
-        if text:
+        if text and (parts or not text.isspace()):  # leading whitespace of a line is never kept
             parts.append(text)
             if in_link:
                 link += len(text.strip())
@@ -95,7 +94,8 @@ def walk(root: etree._Element, drop=_NOTHING, captions=_NOTHING) -> list[tuple]:
             ctag = child.tag
             if ctag.__class__ is str and ctag not in _SKIP:
                 if ctag == "br":
-                    flush()
+                    if parts:
+                        flush()
                 elif ctag == "img":
                     append(("img", child))
                 else:
@@ -113,28 +113,32 @@ def walk(root: etree._Element, drop=_NOTHING, captions=_NOTHING) -> list[tuple]:
                     if kind == _FURNITURE or (drop and child in drop):
                         pass
                     elif kind == _CAPTION or ctag == "figcaption" or (captions and child in captions):
-                        flush()
+                        if parts:
+                            flush()
                         for img in child.iter("img"):
                             append(("img", img))
                         caption = element_text(child)
                         if caption:
                             append(("caption", caption))
                     elif ctag in _BLOCK:
-                        flush()
+                        if parts:
+                            flush()
                         blocks.append(child)
                         visit(child, in_link)
-                        flush()
+                        if parts:
+                            flush()
                         blocks.pop()
                     else:
                         visit(child, in_link or ctag == "a")
             tail = child.tail
-            if tail:
+            if tail and (parts or not tail.isspace()):
                 parts.append(tail)
                 if in_link:
                     link += len(tail.strip())
 
     visit(root, root.tag == "a")
-    flush()
+    if parts:
+        flush()
     return events
 
 
