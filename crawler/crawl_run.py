@@ -164,7 +164,9 @@ def _counts(stats: dict[str, Any]) -> dict[str, Any]:
         "resolved_failures": "scnews/resolved_failures",
         "generic": "scnews/template/generic",
     }
-    return {name: int(stats.get(key, 0) or 0) for name, key in keys.items()}
+    counts: dict[str, Any] = {name: int(stats.get(key, 0) or 0) for name, key in keys.items()}
+    counts["elapsed_seconds"] = round(float(stats.get("elapsed_time_seconds") or 0.0), 3)
+    return counts
 
 
 def summary_lines(run_id: int, status: str, counts: dict[str, Any], seconds: float) -> list[str]:

@@ -90,6 +90,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # the default backlog (5) drops connections when a crawl opens many at once
     site: ReplicaSite
     url: str
 
