@@ -567,14 +567,18 @@ class _Extractor:
         )
 
     def _select(self, selector: Selector, within=None) -> list:
-        """Elements matching a template selector; nothing at all when its class or id names are absent
-        from the page's text (so pages of other generations pay no more than a substring search)."""
-        for key in selector.keys:
-            if key not in self.text:
-                return []
-        if self._index is None:
-            self._index = PageIndex(self.root)
-        return self._index.select(selector, within)
+        """Elements matching a template selector. Before the page is indexed, a selector whose class or id
+        names are absent from the page's text returns at once (so pages of other generations pay no more
+        than a substring search); once indexed, the index answers that question."""
+        index = self._index
+        if index is None:
+            for key in selector.keys:
+                if key not in self.text:
+                    return []
+            index = self._index = PageIndex(self.root)
+        elif not index.may_match(selector):
+            return []
+        return index.select(selector, within)
 
     def _matches(self, selector: Selector) -> bool:
         return bool(self._select(selector))

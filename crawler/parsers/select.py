@@ -42,6 +42,8 @@ class Selector:
     text: str
     steps: tuple[tuple[str, Compound], ...]  # (combinator, compound); the first combinator is " "
     keys: tuple[str, ...]  # class and id names it needs: a page without them in its text cannot match
+    class_keys: frozenset[str]
+    id_keys: frozenset[str]
 
 
 def compile_selector(text: str) -> Selector:
@@ -63,7 +65,9 @@ def compile_selector(text: str) -> Selector:
     if not steps or steps[0][0] != " ":
         raise ValueError(f"unsupported selector: {text!r}")
     keys = tuple(k for _, c in steps for k in (*c.classes, *((c.ident,) if c.ident else ())))
-    return Selector(text, tuple(steps), keys)
+    class_keys = frozenset(k for _, c in steps for k in c.classes)
+    id_keys = frozenset(c.ident for _, c in steps if c.ident)
+    return Selector(text, tuple(steps), keys, class_keys, id_keys)
 
 
 class PageIndex:
@@ -83,6 +87,10 @@ class PageIndex:
                 by_id.setdefault(ident, []).append(el)
         self.by_class = by_class
         self.by_id = by_id
+
+    def may_match(self, selector: Selector) -> bool:
+        """False when the page lacks a class or id the selector names."""
+        return selector.class_keys <= self.by_class.keys() and selector.id_keys <= self.by_id.keys()
 
     def _start(self, compound: Compound) -> list:
         if compound.ident:
