@@ -260,9 +260,9 @@ class _Extractor:
     def _article_region(self):
         """The element holding the meta line and the article (the whole <body> when unsure).
 
-        Walking only this element keeps menus and footers out of the hot loop: the lowest common ancestor
-        of the disclaimer heading whose text holds a meta line, else the first ancestor of the meta line
-        holding clearly more text than the meta line itself.
+        Walking only this element keeps menus and footers out of the hot loop: the nearest ancestor of the
+        disclaimer heading whose text holds a meta line, else the first ancestor of the meta line holding
+        clearly more text than the meta line itself.
         """
         if self.disclaimer_head is not None:
             for el in self.disclaimer_head.iterancestors():
