@@ -376,7 +376,7 @@ class _Extractor:
         title = d.values.get("title")
         lines: list[str] = []
         images: list[Image] = []
-        editor = None
+        editor = source = None
         last_image: Image | None = None  # an image not yet followed by text: the next caption is its
         disclaimer: list[str] | None = None
         for kind, item in events:
@@ -413,6 +413,10 @@ class _Extractor:
             if rules.EDITOR_LINE.match(t):
                 editor = editor or _editor_in(t)
                 continue
+            match = rules.SOURCE_LINE.match(t)
+            if match:
+                source = source or match["value"]
+                continue
             if _is_furniture(line) or (title and t == title and not lines):
                 continue
             if _is_meta_line(t):
@@ -424,6 +428,8 @@ class _Extractor:
         d.images = images
         if editor:
             d.set("editor", editor, "pattern")
+        if source:
+            d.set("source", source, "pattern")
         if disclaimer:
             d.set("disclaimer", "\n".join(disclaimer), "pattern")
 

@@ -155,6 +155,11 @@ EDITOR = (
     re.compile(rf"【{_SPACE}*(?:责任)?编辑{_SPACE}*{_COLON}{_SPACE}*(?P<value>[^】]+?){_SPACE}*】"),
     re.compile(rf"(?:责任)?编辑{_SPACE}*{_COLON}{_SPACE}*(?P<value>[^\s\u3000\xa0)）】\]|｜,，;；]+)"),
 )
+# A line that is nothing but a source statement ("来源：四川日报", "（来源：人民日报）");
+# "（数据来源：X）" is article text.
+SOURCE_LINE = re.compile(
+    rf"^[\[【(（]?{_SPACE}*来源{_SPACE}*{_COLON}{_SPACE}*(?P<value>[^\s\u3000\xa0\]】)）]{{1,30}}){_SPACE}*[\]】)）]?$"
+)
 # A line that is nothing but an editor statement ("编辑：X", "【编辑:X】", "(责任编辑：X)").
 EDITOR_LINE = re.compile(
     rf"^[\[【(（]?{_SPACE}*(?:责任)?编辑{_SPACE}*{_COLON}{_SPACE}*[^\s\u3000\xa0]{{1,20}}{_SPACE}*[\]】)）]?$"

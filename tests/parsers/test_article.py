@@ -177,3 +177,17 @@ def test_channel_list_page_is_refused():
     )
     with pytest.raises(NotAnArticle, match="list"):
         parse_article(html, "https://www.sc.chinanews.com.cn/cjbd/index.shtml")
+
+
+def test_meta_split_over_lines_stays_out_of_the_body():
+    html = layout_2024(
+        f"<p>{PARA}</p>", meta="2024年04月11日 10:57</div><p>来源：四川日报</p><p>编辑：曹惠君</p><div>"
+    )
+    a = parse_article(html, URL)
+    assert (a.published_at, a.source, a.editor) == ("2024-04-11T10:57:00+08:00", "四川日报", "曹惠君")
+    assert a.body == PARA.strip("　")
+
+
+def test_a_source_inside_a_sentence_is_body_text():
+    body = f"<p>{PARA}</p><p>（数据来源：四川省统计局）</p>"
+    assert parse_article(layout_2024(body), URL).body.endswith("（数据来源：四川省统计局）")
