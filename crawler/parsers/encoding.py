@@ -39,11 +39,20 @@ def normalise_encoding(name: str) -> str:
 
 
 def decode_html(body: bytes | str, encoding: str | None = None) -> tuple[str, str]:
-    """(text, codec used). A str is returned as is (codec "unicode")."""
+    """(text, codec used). A str is returned as is (codec "unicode").
+
+    An ``encoding`` Python does not know is ignored (the BOM, <meta> and detection decide), as browsers do
+    with an unknown header label; callers that must reject it check ``normalise_encoding`` first.
+    """
     if isinstance(body, str):
         return body, "unicode"
+    codec = None
     if encoding:
-        codec = normalise_encoding(encoding)
+        try:
+            codec = normalise_encoding(encoding)
+        except UnknownEncoding:  # a bogus header label: ignored, as browsers do
+            codec = None
+    if codec:
         bom_codec, bom = read_bom(body)
         if bom and bom_codec and normalise_encoding(bom_codec) == codec:
             body = body[len(bom) :]

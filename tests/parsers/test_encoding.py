@@ -44,4 +44,10 @@ def test_str_passes_through():
 
 def test_unknown_encoding():
     with pytest.raises(UnknownEncoding):
-        decode_html(b"<p>x</p>", "klingon")
+        normalise_encoding("klingon")
+
+
+def test_unknown_header_label_falls_back_to_meta():
+    body = page('<meta charset="gbk">').encode("gbk")
+    text, codec = decode_html(body, "x-user-defined-nonsense")
+    assert codec == "gb18030" and TEXT in text
