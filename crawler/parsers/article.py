@@ -158,11 +158,11 @@ class _Extractor:
         self._labels: dict[str, list] = {}
         self._index: PageIndex | None = None
         self.page_url = (url or "").strip() or self._declared_url()
-        self.url_parts = parse_article_url(self.page_url) if self.page_url else None
+        self.url_parts = _url_parts(self.page_url)
         self.url_date = url_day(self.url_parts.date) if self.url_parts else None
         base = root.find("head/base")
         href = base.get("href") if base is not None else None
-        self.base_url = urljoin(self.page_url or "", href.strip()) if href else self.page_url
+        self.base_url = (_join(self.page_url or "", href.strip()) if href else None) or self.page_url
         self.body_root = root.find("body")
 
     # -- orchestration ----------------------------------------------------------------------------------
@@ -443,7 +443,8 @@ class _Extractor:
             size = (el.get(attr) or "").strip().removesuffix("px")
             if size.isdigit() and int(size) < rules.IMAGE_MIN_SIZE:
                 return None
-        return Image(url=urljoin(self.base_url or "", src), caption=None)
+        absolute = _join(self.base_url or "", src)
+        return Image(url=absolute, caption=None) if absolute else None
 
     # -- disclaimer -------------------------------------------------------------------------------------
 
@@ -553,7 +554,7 @@ class _Extractor:
             d.warn("mirror-mojibake")
         layers = {name: d.layers[name] for name in LAYER_FIELDS if name in d.layers and d.values.get(name)}
         return Article(
-            url=parts.canonical if parts else (canonical_url(self.page_url) if self.page_url else ""),
+            url=parts.canonical if parts else _canonical(self.page_url),
             article_id=parts.article_id if parts else None,
             channel=parts.channel if parts else None,
             channel_name=channel_name(parts.channel) if parts else None,
@@ -620,6 +621,27 @@ class _Extractor:
 # ---------------------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------------------
+
+
+def _url_parts(url: str):
+    try:
+        return parse_article_url(url) if url else None
+    except ValueError:  # a malformed URL ("http://[bad/...") is no article URL
+        return None
+
+
+def _join(base: str, href: str) -> str | None:
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
+
+
+def _canonical(url: str) -> str:
+    try:
+        return canonical_url(url) if url else ""
+    except ValueError:
+        return url.strip()
 
 
 def _chars(texts) -> int:

@@ -191,3 +191,11 @@ def test_meta_split_over_lines_stays_out_of_the_body():
 def test_a_source_inside_a_sentence_is_body_text():
     body = f"<p>{PARA}</p><p>（数据来源：四川省统计局）</p>"
     assert parse_article(layout_2024(body), URL).body.endswith("（数据来源：四川省统计局）")
+
+
+def test_malformed_urls_do_not_break_the_parse():
+    body = f"<p>{PARA}</p><p><img src='http://[bad/x.jpg'></p><p><img src='/ok.jpg'></p>"
+    a = parse_article(layout_2024(body), URL)
+    assert [i.url for i in a.images] == ["http://www.sc.chinanews.com/ok.jpg"]
+    a = parse_article(layout_2024(), "http://[bad/cjbd/2024-04-11/1.html")
+    assert (a.article_id, a.title) == (None, "四川如何发展AIGC产业")
