@@ -59,6 +59,7 @@ def test_faults_are_recorded_then_retried(tmp_path, replica_factory):
     assert set(failures) == set(faults) | refused
     log = site.requests()
     paths = [r.path for r in log]
+    assert {r.user_agent.split(" ")[0] for r in log} == {"scnews/0.1"}  # the descriptive User-Agent
     # robots.txt was read and obeyed
     assert "/robots.txt" in paths and not any(p.startswith("/private/") for p in paths)
     # the 500 and the 429 succeeded on retry; the retry after the 429 waited for Retry-After (1 s)

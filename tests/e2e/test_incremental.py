@@ -53,3 +53,27 @@ def test_multi_page_article_is_one_record(tmp_path, replica_factory):
     assert body.index(first_page) < len(body) - len(first_page)  # the second page's text follows
     assert "/scxw/2026-10-06/252318_2.shtml" in [r.path for r in server.site.requests()]
     assert rows(db, "SELECT COUNT(*) FROM articles WHERE url LIKE '%252318_2%'") == [(0,)]
+
+
+def test_max_pages_and_refresh(tmp_path, replica_factory):
+    server = replica_factory(faults=False)
+    site = server.site
+    db = tmp_path / "news.db"
+    cjbd = site.channel_entries("cjbd")
+    assert len(cjbd) > site.page_size  # the channel's list has more than one page
+
+    first = crawl(db, server.url, "--channels", "cjbd", "--max-pages", "1")
+    assert first.returncode == 0, first.stderr
+    lists = [r.path for r in site.requests() if "/index" in r.path]
+    assert lists == ["/cjbd/index.shtml"]
+    stored = {row[0] for row in rows(db, "SELECT article_id FROM articles")}
+    assert stored == {str(e.article_id) for e in cjbd[: site.page_size]}
+
+    before = len(site.requests())
+    again = crawl(
+        db, server.url, "--channels", "cjbd", "--max-pages", "1", "--since", "2000-01-01", "--refresh"
+    )
+    assert again.returncode == 0, again.stderr
+    refetched = {parse_article_url(p).article_id for p in _article_requests(site.requests()[before:])}
+    assert refetched == stored
+    assert last_run(db)[1]["new"] == 0
