@@ -31,6 +31,7 @@ NO_YEAR = (
     ),
     re.compile(
         r"(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日[\s\u3000\xa0]*(?P<H>\d{1,2})[:：](?P<M>\d{2})"
+        r"(?:[:：](?P<S>\d{2}))?"
     ),
 )
 # Relative forms, handed to dateparser with the fetch time as reference.

@@ -29,6 +29,7 @@ def test_impossible_date_is_skipped_for_the_next_one():
 def test_missing_year_comes_from_url():
     found = find_date("04-11 10:57", url_date=date(2024, 4, 11))
     assert found.iso() == "2024-04-11T10:57:00+08:00" and found.year_from_url
+    assert find_date("4月11日 10:57:09", url_date=date(2024, 4, 11)).iso() == "2024-04-11T10:57:09+08:00"
     assert find_date("04-11 10:57") is None  # no URL, no year: no date
 
 
