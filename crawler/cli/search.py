@@ -120,9 +120,9 @@ def format_table(records: list[dict[str, Any]], *, total: int | None = None, sni
 @click.option(
     "--sort",
     type=click.Choice(["relevance", "newest", "oldest"]),
-    default="relevance",
+    default="newest",
     show_default=True,
-    help="Best match first (bm25, title hits count more) or by publication time.",
+    help="By publication time, or best match first (bm25, a title hit counts five times a body hit).",
 )
 @click.option(
     "--format",
@@ -139,7 +139,7 @@ def search_command(query: str, limit: int, sort: str, fmt: str, db_path: str | N
     QUERY: words (implicit AND), "quoted phrases", AND, OR, NOT and parentheses. A Chinese word matches
     wherever it occurs (成都 finds 成都市); Latin words and numbers match whole words, ignoring case.
 
-    Example: scnews search '成都 (大运会 OR 世运会) NOT 足球' --since 2024-01-01 --source 中新网 --sort newest
+    Example: scnews search '成都 (大运会 OR 世运会) NOT 足球' --since 2024-01-01 --source 中新网 --sort relevance
     """
     from crawler.export import write_records
     from crawler.search.engine import Search

@@ -136,7 +136,7 @@ def index_pending(db: Database | sqlite3.Connection, *, progress: Callable[[int]
 
 
 def rebuild(db: Database | sqlite3.Connection) -> int:
-    """Drop the index and index every article again (``scnews search --reindex``)."""
+    """Drop the index and index every article again (tests; a tokenizer change does it by itself)."""
     conn = _conn(db)
     _begin(conn)
     try:
