@@ -6,6 +6,7 @@ pinyin pattern (several times) and Traditional characters: a genuine Simplified 
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -19,6 +20,7 @@ PINYIN = re.compile(rf"\((?<=[{_HAN}]\()\s*{_SYLLABLE}\s*\)")
 # "日?qǐng)?bào)" -> "日??": a "?" that swallowed the opening bracket, then a bare syllable and ")".
 MOJIBAKE = re.compile(rf"\?\s*{_SYLLABLE}\s*\)")
 MIN_ANNOTATIONS = 3
+SAMPLE_CHARS = 30  # text before each of the first annotations, checked for Traditional characters
 
 
 @lru_cache(maxsize=1)
@@ -50,12 +52,18 @@ def strip_pinyin(text: str) -> tuple[str, bool]:
     return PINYIN.sub("", text), bool(mojibake)
 
 
+def is_traditional_around_annotations(text: str) -> bool:
+    """Whether the text just before the pinyin annotations changes under t2s (a sample, not the page)."""
+    starts = [m.start() for m in itertools.islice(PINYIN.finditer(text), 20)]
+    sample = "".join(text[max(0, start - SAMPLE_CHARS) : start] for start in starts)
+    return to_simplified(sample) != sample
+
+
 def undo_mirror(text: str) -> tuple[str, bool, bool]:
     """(text, is_mirror, had_mojibake). A page that is not a Traditional mirror comes back unchanged."""
     if not looks_like_mirror(text):
         return text, False, False
-    stripped, mojibake = strip_pinyin(text)
-    simplified = to_simplified(stripped)
-    if simplified == stripped:  # pinyin on a Simplified page: a language lesson, not a mirror
+    if not is_traditional_around_annotations(text):  # pinyin on a Simplified page: a lesson, not a mirror
         return text, False, False
-    return simplified, True, mojibake
+    stripped, mojibake = strip_pinyin(text)
+    return to_simplified(stripped), True, mojibake
