@@ -7,7 +7,7 @@ from typing import Any
 SEARCH_SQL = """SELECT a.article_id, a.published_at, a.channel_name, a.source, a.editor, a.title,
   scnews_snippet(a.body, :q) AS snippet, a.url
 FROM search_index JOIN search_docs d ON d.docid = search_index.rowid JOIN articles a ON a.rowid = d.doc
-WHERE search_index MATCH scnews_match(:q)
+WHERE :q != '' AND search_index MATCH scnews_match(:q)
 ORDER BY bm25(search_index, 5.0, 1.0)
 LIMIT 100"""
 

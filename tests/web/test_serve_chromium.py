@@ -122,3 +122,9 @@ def test_read_only(server):
     db = open_database(path, create=False)
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == len(ARTICLES)
     db.conn.close()
+
+
+def test_search_page_without_a_query_is_not_an_error(server):
+    base, _, _ = server
+    html = urllib.request.urlopen(f"{base}/scnews/search", timeout=5).read().decode()
+    assert "message-error" not in html and "raised exception" not in html
