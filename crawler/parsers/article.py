@@ -64,6 +64,13 @@ def _compile(t: rules.Template) -> _Compiled:
 
 
 _TEMPLATES = tuple(_compile(t) for t in rules.TEMPLATES)
+# Every class and id name a template selector uses: the only ones worth indexing.
+_KEYS = frozenset(
+    key
+    for c in _TEMPLATES
+    for s in (c.detect, c.body, *c.title, *c.meta, *c.source, *c.date, *c.editor, *c.drop, *c.captions)
+    for key in s.keys
+)
 _H1 = etree.XPath("//body//h1")
 _TITLE = etree.XPath("//head/title | //title")
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
@@ -582,7 +589,7 @@ class _Extractor:
             for key in selector.keys:
                 if key not in self.text:
                     return []
-            index = self._index = PageIndex(self.root)
+            index = self._index = PageIndex(self.root, _KEYS)
         elif not index.may_match(selector):
             return []
         return index.select(selector, within)

@@ -71,9 +71,9 @@ def compile_selector(text: str) -> Selector:
 
 
 class PageIndex:
-    """Elements of one page by class token and by id, built in one pass."""
+    """Elements of one page by class token and by id, built in one pass (only the names in ``wanted``)."""
 
-    def __init__(self, root: etree._Element):
+    def __init__(self, root: etree._Element, wanted: frozenset[str]):
         self.root = root
         by_class: dict[str, list] = {}
         by_id: dict[str, list] = {}
@@ -81,9 +81,10 @@ class PageIndex:
             cls = el.get("class")
             if cls:
                 for token in cls.split():
-                    by_class.setdefault(token, []).append(el)
+                    if token in wanted:
+                        by_class.setdefault(token, []).append(el)
             ident = el.get("id")
-            if ident:
+            if ident and ident in wanted:
                 by_id.setdefault(ident, []).append(el)
         self.by_class = by_class
         self.by_id = by_id
@@ -97,6 +98,9 @@ class PageIndex:
             found = self.by_id.get(compound.ident, [])
         elif compound.classes:
             found = self.by_class.get(compound.classes[0], [])
+            if len(compound.classes) == 1:  # the index vouches for the class: check the tag only
+                tag = compound.tag
+                return [el for el in found if el.tag == tag] if tag else list(found)
         else:
             return list(self.root.iter(compound.tag)) if compound.tag else []
         return [el for el in found if compound.matches(el)]

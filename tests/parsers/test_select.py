@@ -13,7 +13,8 @@ HTML = """<html><body>
 
 @pytest.fixture(scope="module")
 def index():
-    return PageIndex(etree.fromstring(HTML, etree.HTMLParser()))
+    names = {"incont_t", "news", "newbody", "adInContent", "left-time", "left-t", "nothing", "x"}
+    return PageIndex(etree.fromstring(HTML, etree.HTMLParser()), frozenset(names))
 
 
 def texts(index, css, within=None):
