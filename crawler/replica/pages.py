@@ -44,6 +44,7 @@ class ListEntry:
 
 
 def list_page(channel: str, entries: list[ListEntry], page: int, pages: int) -> bytes:
+    """A list page in the 2024 layout: ``[2024-04-11]`` dates, numbers, 下一页 and 尾页; UTF-8."""
     name = CHANNELS.get(channel, channel)
 
     def page_href(n: int) -> str:
@@ -87,6 +88,41 @@ def list_page(channel: str, entries: list[ListEntry], page: int, pages: int) -> 
 </html>
 """
     return html.encode("utf-8")
+
+
+def list_page_2019(channel: str, entries: list[ListEntry], page: int, pages: int) -> bytes:
+    """A list page in the 2019-2020 layout: ``ul.paging > li > a`` with a span date, a pager of page numbers
+    only (no 下一页), GB2312 bytes declared only in ``<meta>`` (served as plain ``text/html``)."""
+    name = CHANNELS.get(channel, channel)
+    items = "\n".join(
+        f'    <li><a href="{escape(e.path)}" target="_blank">{escape(e.title)}</a><span>{e.date}</span></li>'
+        for e in entries
+    )
+    numbers = " ".join(
+        f'<span class="current">{n}</span>'
+        if n == page
+        else f'<a href="/{channel}/{"index" if n == 1 else f"index_{n}"}.shtml">{n}</a>'
+        for n in range(1, pages + 1)
+    )
+    html = f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html>
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=gb2312" />
+<title>{escape(name)}-中国新闻网·四川新闻</title>
+</head>
+<body>
+<div class="top"><a href="/">首页</a> | <a href="/scxw/index.shtml">四川新闻</a></div>
+<div class="incont_l">
+  <div class="lm_t">{escape(name)}</div>
+  <ul class="paging">
+{items}
+  </ul>
+  <div class="pagebox">{numbers}</div>
+</div>
+</body>
+</html>
+"""
+    return html.encode("gb18030")
 
 
 def article_page(

@@ -5,9 +5,10 @@ Content:
   (``python -m crawler.replica.build``): each served at the path of its URL with the bytes and
   ``Content-Type`` it was saved with (a GBK page keeps its bytes and charset); a fixture page that
   links ``_2`` pages gets synthetic continuation pages;
-- synthetic articles for every channel (``synthetic_per_channel``, more for ``cjbd`` so its list has several
-  pages), and ``extra_articles`` more for benchmarks;
-- channel list pages ``/{code}/index.shtml``, ``index_2.shtml``, ... newest first, ``page_size`` items each;
+- synthetic articles for every channel (``synthetic_per_channel``, more for ``cjbd`` and ``bwbd`` so their
+  lists have several pages), and ``extra_articles`` more for benchmarks;
+- channel list pages ``/{code}/index.shtml``, ``index_2.shtml``, ... newest first, ``page_size`` items each,
+  in the 2024 layout, or the 2019-2020 one (GB2312, ``ul.paging``) for ``OLD_LAYOUT_CHANNELS``;
 - ``robots.txt`` disallowing ``/private/`` and ``/_replica/``.
 
 Faults (``faults=True``), all linked from the ``shms`` list: a 404, a 500 that succeeds on the next request,
@@ -32,12 +33,20 @@ from urllib.parse import urlsplit
 
 from crawler.channels import CHANNELS
 from crawler.crawl_args import CHINA
-from crawler.replica.pages import ListEntry, article_page, list_page, soft_404_page, synthetic_paragraphs
+from crawler.replica.pages import (
+    ListEntry,
+    article_page,
+    list_page,
+    list_page_2019,
+    soft_404_page,
+    synthetic_paragraphs,
+)
 from crawler.urls import CANONICAL_HOST, parse_article_url
 
 ROBOTS_TXT = b"User-agent: *\nDisallow: /private/\nDisallow: /_replica/\n"
 SYNTHETIC_ANCHOR = Date(2024, 4, 10)  # synthetic articles are dated this day and the days before
 FAULT_DAY = "2024-04-10"
+OLD_LAYOUT_CHANNELS = frozenset({"lyxw", "bwbd", "szjj", "whty"})  # lists in the 2019-2020 layout
 
 
 @dataclass
@@ -159,7 +168,7 @@ class ReplicaSite:
         next_id = max(300000, self._next_id())
         count = 0
         for index, code in enumerate(CHANNELS):
-            per_channel = self.synthetic_per_channel * (6 if code == "cjbd" else 1)
+            per_channel = self.synthetic_per_channel * (6 if code in ("cjbd", "bwbd") else 1)
             for k in range(per_channel):
                 day = (SYNTHETIC_ANCHOR - timedelta(days=(k + index) % 9)).isoformat()
                 self.add_article(code, date=day, article_id=next_id, multipage=(code == "cjbd" and k == 1))
@@ -236,7 +245,9 @@ class ReplicaSite:
             found = [e for e in self.entries.values() if e.channel == channel]
         return sorted(found, key=lambda e: (e.date, e.article_id), reverse=True)
 
-    def list_page(self, channel: str, page: int) -> bytes | None:
+    def list_page(self, channel: str, page: int) -> tuple[bytes, str] | None:
+        """(body, Content-Type) of a channel's list page: the 2019-2020 layout (GB2312, a pager of numbers
+        only) for ``OLD_LAYOUT_CHANNELS``, the 2024 layout for the others."""
         entries = self.channel_entries(channel)
         pages = max(1, -(-len(entries) // self.page_size))
         if page < 1 or page > pages:
@@ -246,7 +257,9 @@ class ReplicaSite:
             ListEntry(f"http://{e.link_host}{e.path}" if e.link_host else e.path, e.title, e.date)
             for e in chunk
         ]
-        return list_page(channel, links, page, pages)
+        if channel in OLD_LAYOUT_CHANNELS:
+            return list_page_2019(channel, links, page, pages), "text/html"
+        return list_page(channel, links, page, pages), "text/html; charset=utf-8"
 
     def answer(self, path: str) -> tuple[int, dict[str, str], bytes, float]:
         """(status, headers, body, delay in seconds) for a GET of ``path`` on the replica's own host."""
@@ -256,9 +269,9 @@ class ReplicaSite:
         if len(parts) == 2 and parts[0] in CHANNELS and parts[1].startswith("index"):
             name = parts[1]
             number = 1 if name == "index.shtml" else _index_number(name)
-            body = self.list_page(parts[0], number) if number else None
-            if body is not None:
-                return 200, {"Content-Type": "text/html; charset=utf-8"}, body, 0.0
+            found = self.list_page(parts[0], number) if number else None
+            if found is not None:
+                return 200, {"Content-Type": found[1]}, found[0], 0.0
         with self._lock:
             page = self.pages.get(path)
             fault = self.fault_state.get(path)

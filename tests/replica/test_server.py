@@ -5,6 +5,7 @@ import json
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -30,6 +31,13 @@ def get(server, path, host=None):
     return response.status, dict(response.getheaders()), body
 
 
+def test_old_layout_list_is_gb2312_declared_in_meta_only(server):
+    status, headers, body = get(server, "/bwbd/index.shtml")
+    assert (status, headers["Content-Type"]) == (200, "text/html")
+    assert b'charset=gb2312' in body and b'<ul class="paging">' in body
+    assert "本网报道".encode("gb18030") in body
+
+
 def test_gbk_fixture_served_byte_for_byte(server):
     meta = json.loads((SITE_DIR / "02-sc2019-gbk" / "meta.json").read_text("utf-8"))
     status, headers, body = get(server, "/lyxw/2019-08-12/121876.shtml")
@@ -44,14 +52,15 @@ def test_com_host_is_redirected_to_the_replica(server):
     assert headers["Location"] == f"{server.url}/lyxw/2019-08-12/121876.shtml"
 
 
-def test_channel_pages_chain_through_the_pager_and_list_every_article(server):
-    url, seen, pages = f"{server.url}/cjbd/index.shtml", [], 0
+@pytest.mark.parametrize("channel", ["cjbd", "bwbd"])  # 2024 list layout; 2019 layout (GB2312, numbers)
+def test_channel_pages_chain_through_the_pager_and_list_every_article(server, channel):
+    url, seen, pages = f"{server.url}/{channel}/index.shtml", [], 0
     while url:
         _, _, body = get(server, url.removeprefix(server.url))
         listing = parse_listing(body, url)
-        seen += [item.url.removeprefix(server.url) for item in listing.items]
+        seen += [urlsplit(item.url).path for item in listing.items]  # a .com host form keeps its host
         url, pages = listing.next_url, pages + 1
-    expected = [e.path for e in server.site.channel_entries("cjbd")]
+    expected = [e.path for e in server.site.channel_entries(channel)]
     assert pages >= 3 and seen == expected
 
 
