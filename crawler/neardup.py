@@ -192,14 +192,18 @@ class BandIndex:
     """LSH buckets in memory: band key -> positions in ``ids``, as sorted numpy arrays plus a recent part.
 
     Built from the ``article_minhash`` table (one vectorised pass) and kept current by reading the rows
-    added since; a lookup is ``BANDS`` binary searches, whatever the number of articles.
+    added since; a lookup is two vectorised binary searches and ``BANDS`` dictionary reads, whatever the
+    number of articles. Recent additions live in a dict (one position per key; the rare shared keys in
+    ``_shared``) and are merged into the sorted arrays when they outgrow them, so merging stays amortised.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, recent_limit: int = 100_000) -> None:
+        self.recent_limit = recent_limit  # band entries kept in the dict before a merge (at least)
         self.ids: list[str] = []
         self._keys = np.zeros(0, dtype=np.int64)  # sorted
-        self._pos = np.zeros(0, dtype=np.int64)
-        self._recent: dict[int, list[int]] = {}
+        self._pos = np.zeros(0, dtype=np.int32)
+        self._recent: dict[int, int] = {}
+        self._shared: dict[int, list[int]] = {}  # recent keys with more than one position (extra ones)
         self._recent_count = 0
 
     def __len__(self) -> int:
@@ -211,39 +215,54 @@ class BandIndex:
             return
         first = len(self.ids)
         self.ids.extend(article_ids)
-        keys = band_key_matrix(values)
-        if len(article_ids) > 1000 or self._recent_count + keys.size > max(100_000, len(self._keys)):
-            self._merge(keys, first)
+        keys = band_key_matrix(values).reshape(-1)
+        pos = np.repeat(np.arange(first, first + len(article_ids), dtype=np.int32), BANDS)
+        limit = max(self.recent_limit, len(self._keys))
+        if len(article_ids) > 1000 or self._recent_count + keys.size > limit:
+            self._merge(keys, pos)
             return
-        for offset, row in enumerate(keys.tolist()):
-            for key in row:
-                self._recent.setdefault(key, []).append(first + offset)
+        flat_k, flat_p = keys.tolist(), pos.tolist()
+        fresh = dict(zip(flat_k, flat_p, strict=True))
+        clash = fresh.keys() & self._recent.keys()
+        if len(fresh) == len(flat_k) and not clash:
+            self._recent.update(fresh)  # the usual case: no key seen before
+        else:
+            for key, p in zip(flat_k, flat_p, strict=True):
+                if key in self._recent and self._recent[key] != p:
+                    self._shared.setdefault(key, []).append(p)
+                else:
+                    self._recent[key] = p
         self._recent_count += keys.size
 
-    def _merge(self, keys: np.ndarray, first: int) -> None:
-        pos = np.repeat(np.arange(first, first + len(keys), dtype=np.int64), BANDS)
-        parts_k, parts_p = [self._keys, keys.reshape(-1)], [self._pos, pos]
+    def _merge(self, keys: np.ndarray, pos: np.ndarray) -> None:
+        parts_k, parts_p = [self._keys, keys], [self._pos, pos]
         if self._recent:
-            recent = [(k, p) for k, ps in self._recent.items() for p in ps]
-            parts_k.append(np.array([k for k, _ in recent], dtype=np.int64))
-            parts_p.append(np.array([p for _, p in recent], dtype=np.int64))
+            parts_k.append(np.fromiter(self._recent.keys(), dtype=np.int64, count=len(self._recent)))
+            parts_p.append(np.fromiter(self._recent.values(), dtype=np.int32, count=len(self._recent)))
+            for key, extra in self._shared.items():
+                parts_k.append(np.full(len(extra), key, dtype=np.int64))
+                parts_p.append(np.array(extra, dtype=np.int32))
         all_k, all_p = np.concatenate(parts_k), np.concatenate(parts_p)
         order = np.argsort(all_k, kind="stable")
         self._keys, self._pos = all_k[order], all_p[order]
-        self._recent, self._recent_count = {}, 0
+        self._recent, self._shared, self._recent_count = {}, {}, 0
 
     def hits(self, keys: list[int]) -> dict[str, int]:
         """Article id -> number of bands it shares with ``keys``."""
         found: dict[str, int] = {}
-        probe = np.array(keys, dtype=np.int64)
-        lo = np.searchsorted(self._keys, probe, side="left")
-        hi = np.searchsorted(self._keys, probe, side="right")
-        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
-            for p in self._pos[a:b].tolist():
-                found[self.ids[p]] = found.get(self.ids[p], 0) + 1
-        for key in keys:
-            for p in self._recent.get(key, ()):
-                found[self.ids[p]] = found.get(self.ids[p], 0) + 1
+        if len(self._keys):
+            probe = np.array(keys, dtype=np.int64)
+            lo = np.searchsorted(self._keys, probe, side="left")
+            hi = np.searchsorted(self._keys, probe, side="right")
+            for i in np.flatnonzero(hi > lo).tolist():
+                for p in self._pos[lo[i] : hi[i]].tolist():
+                    found[self.ids[p]] = found.get(self.ids[p], 0) + 1
+        if self._recent:
+            for key in keys:
+                p = self._recent.get(key)
+                if p is not None:
+                    for q in (p, *self._shared.get(key, ())):
+                        found[self.ids[q]] = found.get(self.ids[q], 0) + 1
         return found
 
 

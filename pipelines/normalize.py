@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import re
-
 from scrapy.crawler import Crawler
 
 from crawler.record import Article
 from crawler.urls import canonical_url, parse_article_url
 from pipelines.items import as_article
 
-_SPACES = re.compile(r"[\s\u3000\u00a0]+")
-_EDGE = " \t\r\n\u3000\u00a0"
-
 
 def tidy(text: str | None) -> str | None:
     """Whitespace runs (incl. U+3000 and nbsp) collapsed to one space, ends trimmed; None when empty."""
     if text is None:
         return None
-    text = _SPACES.sub(" ", text).strip()
-    return text or None
+    return " ".join(text.split()) or None
 
 
 def tidy_lines(text: str | None) -> str:
-    lines = (tidy(line) for line in (text or "").splitlines())
+    """The same per line; empty lines dropped."""
+    lines = (" ".join(line.split()) for line in (text or "").splitlines())
     return "\n".join(line for line in lines if line)
 
 
