@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import scrapy
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import DNSLookupError, TCPTimedOutError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
 from crawler.crawl_args import (
@@ -57,8 +57,15 @@ def failure_reason(failure: Any, timeout: float | None) -> tuple[str, int | None
         return f"HTTP {status}", status
     if failure.check(TwistedTimeoutError, TCPTimedOutError) or "Timeout" in type(exc).__name__:
         return (f"timeout after {timeout:g} s" if timeout else "timeout"), None
-    if isinstance(exc, DNSLookupError):
+    name = type(exc).__name__
+    if isinstance(exc, DNSLookupError) or name in ("CannotResolveHostError", "DNSLookupError"):
         return "DNS lookup failed", None
+    if isinstance(exc, ConnectionRefusedError) or "ConnectionRefused" in name:
+        return "connection refused", None
+    if "ConnectionLost" in name or "ResponseNeverReceived" in name or "ConnectionDone" in name:
+        return "connection lost", None
+    if "ResponseFailed" in name or "DownloadFailed" in name:
+        return "download failed", None
     if type(exc).__name__ == "IgnoreRequest" and "robots" in str(exc).lower():
         return "forbidden by robots.txt", None
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
