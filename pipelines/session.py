@@ -82,7 +82,11 @@ class StoreSession:
             logger.error("could not record the %s failure of %s (%s): %s", stage, url, reason, exc)
 
     def flush(self) -> Counter[str]:
-        """Commit the pending batch; on a database error its articles are recorded as store failures."""
+        """Commit the pending batch.
+
+        When the batch transaction fails, its articles are written one transaction each, and the ones that
+        still fail are recorded as ``store`` failures with the database's message: nothing is lost silently.
+        """
         if self.writer is None or not len(self.writer):
             return Counter()
         assert self.index is not None
@@ -90,14 +94,18 @@ class StoreSession:
         try:
             counts = self.writer.flush()
         except sqlite3.Error as exc:
-            logger.error("could not store a batch of %d articles: %s", len(batch), exc)
+            logger.warning("a batch of %d articles failed (%s); storing them one by one", len(batch), exc)
             self.writer.discard()
             counts = Counter()
             for item in batch:
-                self.record_failure(item.row["url"], "store", f"database error: {exc}")
-            self.index.clear_pending()
-        else:
-            self.index.committed()
+                self.writer.add(item)
+                try:
+                    counts += self.writer.flush()
+                except sqlite3.Error as item_exc:
+                    self.writer.discard()
+                    logger.error("could not store %s: %s", item.row["url"], item_exc)
+                    self.record_failure(item.row["url"], "store", f"database error: {item_exc}")
+        self.index.committed()
         for name, value in counts.items():
             self.count(name, value)
         return counts

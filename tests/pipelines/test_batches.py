@@ -55,3 +55,28 @@ def test_database_path_precedence(monkeypatch, tmp_path):
     assert str(db_path_from_settings(settings)) == "cli.db"
     monkeypatch.delenv("SCNEWS_DB")
     assert str(db_path_from_settings(Settings())) == "scnews.db"
+
+
+def test_a_database_error_loses_only_the_article_that_caused_it(db_path, crawl, query):
+    db = open_database(db_path)
+    db.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN NEW.article_id = '700002' "
+        "BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+    )
+    db.close()
+    body = "雅安市今年新建改建农村公路一千二百公里，惠及沿线群众。" * 3
+    run = crawl([article(str(700000 + i), body + str(i)) for i in range(1, 5)], SCNEWS_BATCH_SIZE=10)
+
+    assert [r["article_id"] for r in query("SELECT article_id FROM articles ORDER BY 1")] == [
+        "700001",
+        "700003",
+        "700004",
+    ]
+    assert query("SELECT url, stage, reason FROM failures") == [
+        {
+            "url": "https://www.sc.chinanews.com.cn/cjbd/2024-04-11/700002.html",
+            "stage": "store",
+            "reason": "database error: disk says no",
+        }
+    ]
+    assert (run.stat("new"), run.stat("dropped/store")) == (3, 1)
