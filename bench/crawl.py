@@ -5,13 +5,16 @@ Prints, in one run:
 2. requests sent per new article on an incremental run after --added new articles appear (target <= 1.2),
    and the article requests alone per new article.
 Each crawl is ``scnews crawl`` in a subprocess (Scrapy's reactor cannot restart in one process); pages/s is
-responses / Scrapy's elapsed crawl time (process start-up excluded), from the run's crawl_runs row.
+responses / Scrapy's elapsed crawl time (process start-up excluded), from the run's crawl_runs row. The
+crawler process's CPU time per page is printed too: with the replica on the same two cores, wall-clock pages/s
+can be bound by the server, and CPU per page shows what the pipelines themselves cost.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -27,6 +30,7 @@ CRAWL = [sys.executable, "-c", "from crawler.cli import main; main()", "crawl", 
 
 def crawl(db: Path, url: str, *extra: str) -> dict:
     started = time.monotonic()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run(
         [*CRAWL, "--db", str(db), "--replica-url", url, "--max-pages", "1000", *extra],
         capture_output=True,
@@ -39,6 +43,8 @@ def crawl(db: Path, url: str, *extra: str) -> dict:
     conn.close()
     data = json.loads(counts)
     data["wall_seconds"] = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    data["cpu_seconds"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return data
 
 
@@ -72,6 +78,12 @@ def main() -> None:
             )
         verdict = "OK" if ratio >= 0.8 else "MISSED"
         print(f"ratio with/without pipelines: {ratio:.2f} (target >= 0.8) {verdict}")
+        cpu_full = min(c["cpu_seconds"] for c in full) / best_full["responses"] * 1000
+        cpu_bare = min(c["cpu_seconds"] for c in bare) / best_bare["responses"] * 1000
+        print(
+            f"crawler process CPU per page (start-up included): {cpu_full:.2f} ms with pipelines, "
+            f"{cpu_bare:.2f} ms without (ratio {cpu_bare / cpu_full:.2f})"
+        )
 
         codes = list(CHANNELS)
         for k in range(args.added):
