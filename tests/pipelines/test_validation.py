@@ -49,3 +49,12 @@ def test_bad_publish_times_are_refused():
     )
     assert problem(article("1", "字" * 39)) == "body too short (39 characters, 40 needed)"
     assert problem(article("1", "字" * 40)) is None
+
+
+def test_a_dict_with_the_record_fields_is_handled_like_an_article(crawl, query):
+    item = article("300010", "四川省" * 20).to_dict()
+    bad = {**article("300011", "四川省" * 20).to_dict(), "title": ""}
+    run = crawl([item, bad, {"something": "else"}])
+    assert query("SELECT article_id FROM articles") == [{"article_id": "300010"}]
+    assert query("SELECT reason FROM failures") == [{"reason": "no title"}]
+    assert run.passed[-1] == {"something": "else"}  # not an article: passed through untouched
