@@ -32,7 +32,7 @@ from crawler.database import open_database  # noqa: E402
 from crawler.search.engine import Search  # noqa: E402
 from crawler.search.filters import Filters  # noqa: E402
 from crawler.search.index import index_pending  # noqa: E402
-from crawler.search.query import parse, term_pattern, to_fts  # noqa: E402
+from crawler.search.query import matches, parse, to_fts  # noqa: E402
 
 BUILTIN = """
 中新网成都5月23日电 四川省人民政府新闻办公室23日举行新闻发布会，介绍四川推动人工智能产业发展的最新进展。
@@ -124,14 +124,10 @@ def like_sql(node):
         if all(u.cjk for u in node.units) and len(node.units) == 1:
             text = node.units[0].text
             return "(title LIKE ? OR body LIKE ?)", [f"%{text}%", f"%{text}%"]
-        # Latin letters and digits match whole words: LIKE finds the candidates, a regex the word boundaries
-        pattern = term_pattern(node)
+        # Latin letters and digits match whole words: LIKE finds the candidates, the reference the boundaries
         like = f"%{node.units[0].text}%"
-        return "((title LIKE ? OR body LIKE ?) AND bench_regexp(?, title || ' ' || body))", [
-            like,
-            like,
-            pattern,
-        ]
+        sql = "((title LIKE ? OR body LIKE ?) AND bench_match(?, title || ' ' || body))"
+        return sql, [like, like, node.text]
     if isinstance(node, Not):
         sql, params = like_sql(node.child)
         return f"NOT {sql}", params
@@ -171,9 +167,7 @@ def main() -> None:
     if os.path.exists(path) and not reuse:
         os.remove(path)
     db = open_database(path)
-    db.conn.create_function(
-        "bench_regexp", 2, lambda p, t: re.search(p, t or "", re.IGNORECASE) is not None, deterministic=True
-    )
+    db.conn.create_function("bench_match", 2, lambda q, t: matches(parse(q), t or ""), deterministic=True)
     if reuse:
         print(f"reusing {path}: {db.conn.execute('SELECT count(*) FROM articles').fetchone()[0]:,} articles")
     else:

@@ -139,7 +139,7 @@ def search_command(query: str, limit: int, sort: str, fmt: str, db_path: str | N
     QUERY: words (implicit AND), "quoted phrases", AND, OR, NOT and parentheses. A Chinese word matches
     wherever it occurs (成都 finds 成都市); Latin words and numbers match whole words, ignoring case.
 
-    Example: scnews search '成都 (大运会 OR 世运会) NOT 足球' --since 2024-01-01 --source 中新网 --sort relevance
+    Example: scnews search '成都 (大运会 OR 世运会) NOT 足球' --since 2024-01-01 --sort relevance
     """
     from crawler.export import write_records
     from crawler.search.engine import Search

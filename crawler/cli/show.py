@@ -24,8 +24,12 @@ def find_article(db, id_or_url: str) -> dict[str, Any]:
     key = id_or_url.strip()
     row = _one(db, "article_id = ?", [key]) or _one(db, "url = ?", [key])
     if row is None and "/" in key:
-        row = _one(db, "url = ?", [canonical_url(key)])
-        parsed = parse_article_url(key)
+        try:
+            canonical = canonical_url(key)
+            parsed = parse_article_url(key)
+        except ValueError:  # not a URL at all (e.g. "http://[bad")
+            raise QueryError(f"no article with id or URL {key!r}") from None
+        row = _one(db, "url = ?", [canonical])
         if row is None and parsed is not None:
             row = _one(db, "article_id = ?", [parsed.article_id])
     if row is None:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from datasette import hookimpl
 
 from crawler.search.filters import Filters, accepts
-from crawler.search.query import highlight_regex, parse, to_fts
+from crawler.search.query import parse, to_fts
 from crawler.search.snippet import snippet
 
 
@@ -33,10 +33,10 @@ def scnews_match(q: str | None) -> str:
 
 def scnews_snippet(text: str | None, q: str | None) -> str:
     try:
-        pattern = highlight_regex(parse(q or ""))
+        tree = parse(q or "")
     except ValueError:
-        pattern = None
-    return snippet(text, pattern, width=120)
+        tree = None
+    return snippet(text, tree, width=120)
 
 
 @lru_cache(maxsize=64)

@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from crawler.search.filters import Filters
 from crawler.search.index import SLOTS, epoch_of, index_pending
-from crawler.search.query import Node, QueryError, highlight_regex, parse, to_fts
+from crawler.search.query import Node, QueryError, highlight_spans, parse, to_fts
 from crawler.search.records import decode
 from crawler.search.snippet import snippet
 
@@ -122,7 +122,6 @@ class Search:
         if refresh:
             index_pending(db)
         sql, params = self.sql()
-        pattern = highlight_regex(self.tree) if self.tree is not None else None
         cursor = db.execute(sql, params)
         names = [d[0] for d in cursor.description]
         for values in cursor:
@@ -131,9 +130,9 @@ class Search:
             record = decode(row)
             if self.tree is not None:
                 record["score"] = round(-row["score"], 4) if row["score"] is not None else None
-                title_hit = pattern is not None and pattern.search(record.get("title") or "")
-                source = body if body and (not title_hit or pattern.search(body)) else record.get("title")
-                record["snippet"] = snippet(source, pattern, mark=mark)
+                title_hit = bool(highlight_spans(self.tree, record.get("title") or ""))
+                body_hit = bool(body) and (not title_hit or bool(highlight_spans(self.tree, body)))
+                record["snippet"] = snippet(body if body_hit else record.get("title"), self.tree, mark=mark)
             else:
                 record.pop("score", None)
             yield record

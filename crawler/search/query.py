@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from crawler.search.cjk import CJK_CLASS, CJK_RANGES, Unit, normalise, term_tokens, units
+from crawler.search.cjk import CJK_RANGES, Unit, normalise, term_tokens, units
 
 OPERATORS = ("AND", "OR", "NOT")
 MAX_QUERY_CHARS = 1000
@@ -238,39 +239,73 @@ def positive_terms(node: Node) -> list[Term]:
 
 
 _SEP = r"[\W_]"
-_LATIN = rf"[^\W_{CJK_RANGES}]"
+# A letter or digit that is not CJK: a Latin word unit must not touch one (CJK or punctuation may touch it).
+_LATIN_CHAR = re.compile(rf"[^\W_{CJK_RANGES}]")
 
 
 def term_pattern(term: Term) -> str:
-    """A regex (on normalised text) for where ``term`` occurs, matching the index's semantics."""
+    """A regex (on normalised text) for ``term``; word boundaries at its ends are checked by ``_edges_ok``."""
     parts: list[str] = []
     for i, unit in enumerate(term.units):
         if parts:
             prev = term.units[i - 1]
             # two CJK runs or two words need a separator between them; a run and a word may touch
             parts.append(f"{_SEP}+" if prev.cjk == unit.cjk else f"{_SEP}*")
-        text = re.escape(unit.text)
-        parts.append(text if unit.cjk else f"(?<!{_LATIN}){text}(?!{_LATIN})")
+        parts.append(re.escape(unit.text))
     return "".join(parts)
 
 
-def highlight_regex(node: Node) -> re.Pattern[str] | None:
-    patterns = sorted({term_pattern(t) for t in positive_terms(node)}, key=len, reverse=True)
-    if not patterns:
-        return None
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+@lru_cache(maxsize=512)
+def _compiled(term: Term) -> re.Pattern[str]:
+    # a lookahead finds overlapping occurrences too (one rejected at a word boundary may hide the next)
+    return re.compile(f"(?=({term_pattern(term)}))", re.IGNORECASE)
+
+
+def _edges_ok(term: Term, text: str, start: int, end: int) -> bool:
+    if not term.units[0].cjk and start > 0 and _LATIN_CHAR.match(text, start - 1):
+        return False
+    if not term.units[-1].cjk and end < len(text) and _LATIN_CHAR.match(text, end):
+        return False
+    return True
+
+
+def occurrences(term: Term, text: str) -> list[tuple[int, int]]:
+    """Spans of ``term`` in the normalised ``text``, with the index's semantics."""
+    spans = []
+    for m in _compiled(term).finditer(text):
+        start, end = m.span(1)
+        if _edges_ok(term, text, start, end):
+            spans.append((start, end))
+    return spans
+
+
+def highlight_spans(node: Node, text: str) -> list[tuple[int, int]]:
+    """Non-overlapping spans (longest first at a position) of the query's positive terms in ``text``."""
+    text = normalise(text)
+    found = sorted(
+        {span for term in positive_terms(node) for span in occurrences(term, text)},
+        key=lambda s: (s[0], -s[1]),
+    )
+    spans: list[tuple[int, int]] = []
+    for start, end in found:
+        if not spans or start >= spans[-1][1]:
+            spans.append((start, end))
+    return spans
 
 
 def matches(node: Node, text: str) -> bool:
     """Evaluate the query on a text in Python (the reference the tests and the benchmark compare with)."""
-    text = normalise(text)
+    return _matches(node, normalise(text))
+
+
+def _matches(node: Node, text: str) -> bool:
     if isinstance(node, Term):
-        return re.search(term_pattern(node), text, re.IGNORECASE) is not None
+        return bool(occurrences(node, text))
     if isinstance(node, Not):
-        return not matches(node.child, text)
+        return not _matches(node.child, text)
     if isinstance(node, And):
-        return all(matches(c, text) for c in node.children)
-    return any(matches(c, text) for c in node.children)
+        return all(_matches(c, text) for c in node.children)
+    return any(_matches(c, text) for c in node.children)
 
 
-__all__ = ["CJK_CLASS", "QueryError", "parse", "to_fts", "rewrite", "matches", "highlight_regex", "normalise"]
+__all__ = ["QueryError", "parse", "to_fts", "rewrite", "matches", "highlight_spans", "normalise"]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from crawler.search.cjk import normalise
+from crawler.search.query import Node, highlight_spans
 
 _SPACES = re.compile(r"\s+")
 
 
 def snippet(
     text: str | None,
-    pattern: re.Pattern[str] | None,
+    node: Node | None,
     *,
     width: int = 80,
     mark: tuple[str, str] = ("«", "»"),
@@ -21,21 +21,20 @@ def snippet(
     if not text:
         return ""
     # normalise() keeps offsets, so spans found in the normalised text cut the original one.
-    matches = list(pattern.finditer(normalise(text))) if pattern else []
-    if not matches:
+    spans = highlight_spans(node, text) if node is not None else []
+    if not spans:
         return text[:width] + ("…" if len(text) > width else "")
-    first = matches[0]
-    start = max(0, first.start() - width // 3)
+    start = max(0, spans[0][0] - width // 3)
     end = min(len(text), start + width)
     start = max(0, min(start, end - width))
     out = ["…" if start > 0 else ""]
     pos = start
-    for m in matches:
-        if m.start() < pos or m.end() > end:
+    for m_start, m_end in spans:
+        if m_start < pos or m_end > end:
             continue
-        out.append(text[pos : m.start()])
-        out.append(mark[0] + text[m.start() : m.end()] + mark[1])
-        pos = m.end()
+        out.append(text[pos:m_start])
+        out.append(mark[0] + text[m_start:m_end] + mark[1])
+        pos = m_end
     out.append(text[pos:end])
     out.append("…" if end < len(text) else "")
     return "".join(out)

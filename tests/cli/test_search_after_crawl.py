@@ -41,7 +41,9 @@ def search_ids(path, query):
     return {json.loads(line)["article_id"] for line in out.stdout.splitlines()}
 
 
-@pytest.mark.parametrize("term", ["成", "川", "成都", "游客", "大熊猫", "新能源", "人工智能", "四川省", "高标准农田"])
+@pytest.mark.parametrize(
+    "term", ["成", "川", "成都", "游客", "大熊猫", "新能源", "人工智能", "四川省", "高标准农田"]
+)
 def test_chinese_terms_find_what_like_finds(crawled, term):
     conn = sqlite3.connect(crawled)
     expected = {

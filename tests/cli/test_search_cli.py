@@ -119,6 +119,7 @@ def test_no_match_exits_zero(db_path):
         (["search", "成都", "--since", "2024-02-01", "--until", "2024-01-01"], "not before"),
         (["export", "--format", "csv", "--query", "OR"], "OR needs"),
         (["show", "99999"], "no article"),
+        (["show", "http://[bad"], "no article"),
     ],
 )
 def test_user_errors_are_one_line(db_path, args, fragment):

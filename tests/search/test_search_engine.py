@@ -152,3 +152,36 @@ def test_window_bounds_are_exact_to_the_second(db_path):
     next_day = Search("大佛", filters=Filters(since="2024-01-06", until="2024-01-06"))
     assert [r["article_id"] for r in next_day.run(db)] == ["2002"] and next_day.count(db) == 1
     assert Search("大佛", filters=Filters(since="2024-01-06T00:00:01")).count(db) == 0
+
+
+def test_random_queries_agree_with_the_reference_matcher(db):
+    """1,500 seeded random queries mixing terms, operators, FTS syntax and punctuation: the index returns
+    exactly the articles the regex-based reference (crawler.search.query.matches) accepts, or the query is
+    refused with a QueryError; nothing else is raised."""
+    import random
+
+    from crawler.search.query import matches, parse
+
+    alphabet = list("成都大运会人工智能熊猫AIGC5g \"()*^:{}-+;'\\%_，。") + [
+        " AND ",
+        " OR ",
+        " NOT ",
+        "NEAR(",
+        "\x00",
+        "\ue000",
+        "１",
+        "ａ",
+    ]
+    texts = {a["article_id"]: a["title"] + "\n" + a["body"] for a in ARTICLES}
+    rng = random.Random(5)
+    checked = 0
+    for _ in range(1500):
+        query = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        try:
+            tree = parse(query)
+        except QueryError:
+            continue
+        expected = {k for k, text in texts.items() if matches(tree, text)}
+        assert idset(db, query) == expected, query
+        checked += 1
+    assert checked > 500
