@@ -17,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import sqlite3
 import sys
 import time
 import traceback
@@ -85,7 +86,8 @@ class CrawlOptions:
     cache: bool = False
     quiet: bool = False
     verbose: bool = False
-    settings: dict[str, Any] = field(default_factory=dict)  # NAME=VALUE overrides, last word
+    settings: dict[str, Any] = field(default_factory=dict)  # setting overrides, last word
+    set_args: tuple[str, ...] = ()  # "NAME=VALUE" strings from the command line, added to ``settings``
 
 
 def validate(options: CrawlOptions) -> None:
@@ -101,7 +103,12 @@ def validate(options: CrawlOptions) -> None:
     if since and until and until < since:
         raise CrawlArgumentError("--until is before --since")
     if options.max_pages is not None:
-        parse_positive_int(options.max_pages, "--max-pages")
+        options.max_pages = parse_positive_int(options.max_pages, "--max-pages")
+    for value in options.set_args:
+        name, sep, setting = value.partition("=")
+        if not sep or not name.strip():
+            raise CrawlArgumentError(f"--set: {value!r} is not NAME=VALUE")
+        options.settings[name.strip()] = setting
     if options.replica and options.replica_url:
         raise CrawlArgumentError("--replica and --replica-url exclude each other")
 
@@ -204,6 +211,12 @@ def run_crawl(options: CrawlOptions, out: TextIO | None = None, err: TextIO | No
     except LockHeld as exc:
         print(f"scnews crawl: another crawl is running on {db_path} (lock {exc}); nothing done", file=err)
         return EXIT_LOCKED
+    except (OSError, sqlite3.DatabaseError) as exc:
+        print(
+            f"scnews crawl: cannot use the database {db_path}: {getattr(exc, 'strerror', None) or exc}",
+            file=err,
+        )
+        return EXIT_FAILED
 
 
 def _locked_run(options: CrawlOptions, db_path: Path, out: TextIO, err: TextIO) -> int:

@@ -9,16 +9,6 @@ import click
 from crawler.cli.options import db_option
 
 
-def _setting(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    for value in values:
-        name, sep, setting = value.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"{value!r} is not NAME=VALUE")
-        out[name.strip()] = setting
-    return out
-
-
 @click.command("crawl")
 @db_option
 @click.option(
@@ -32,7 +22,7 @@ def _setting(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 )
 @click.option("--until", metavar="DATE", help="End of the window (a date, inclusive).")
 @click.option(
-    "--max-pages", type=int, metavar="N", help="List pages to read per channel at most (default 10)."
+    "--max-pages", metavar="N", help="List pages to read per channel at most (default 10)."
 )
 @click.option("--refresh", is_flag=True, help="Fetch articles in the window again even if already stored.")
 @click.option("--replica", is_flag=True, help="Start the bundled offline replica of the site and crawl it.")
@@ -46,7 +36,6 @@ def _setting(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
     "settings",
     multiple=True,
     metavar="NAME=VALUE",
-    callback=_setting,
     help="Override a Scrapy or SCNEWS_ setting (repeatable), e.g. -s DOWNLOAD_DELAY=2.",
 )
 def crawl_command(
@@ -54,14 +43,14 @@ def crawl_command(
     channels: str | None,
     since: str | None,
     until: str | None,
-    max_pages: int | None,
+    max_pages: str | None,
     refresh: bool,
     replica: bool,
     replica_url: str | None,
     cache: bool,
     quiet: bool,
     verbose: bool,
-    settings: dict[str, str],
+    settings: tuple[str, ...],
 ) -> None:
     """Crawl new articles of the site into the database, politely and incrementally.
 
@@ -85,6 +74,6 @@ def crawl_command(
         cache=cache,
         quiet=quiet,
         verbose=verbose,
-        settings=settings,
+        set_args=settings,
     )
     sys.exit(run_crawl(options))

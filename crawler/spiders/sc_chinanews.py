@@ -252,7 +252,9 @@ class ScChinanewsSpider(scrapy.Spider):
             if article_id in known:
                 stats.inc_value("scnews/skipped_known")
                 continue
-            yield self.request(item.url, self.parse_article)
+            parsed = parse_article_url(item.url)
+            # A list linking a later page of an article: fetch its first page (the rest follow from it).
+            yield self.request(item.url if parsed.page == 1 else parsed.canonical, self.parse_article)
 
         # Lists run newest first: when the bottom item is older than the window, so is every later page.
         # (The bottom item, not the top one: a pinned old item may head a list.) Same-day items still lead
