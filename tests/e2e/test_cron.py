@@ -37,6 +37,9 @@ def test_bad_arguments_print_one_line(tmp_path):
         (["--channels", "cjbd,nosuch"], "nosuch"),
         (["--until", "2024-13-01"], "--until"),
         (["--max-pages", "0"], "--max-pages"),
+        (["--max-pages", "x"], "--max-pages"),
+        (["-s", "DOWNLOAD_DELAY"], "--set"),
+        (["--replica", "--since", "2d"], "--replica"),
     ):
         result = crawl(db, "http://127.0.0.1:9", *args)
         assert result.returncode == 2, (args, result.stderr)
