@@ -54,3 +54,22 @@ def test_str_input_and_no_url():
 def test_empty_page_gives_empty_listing():
     listing = parse_listing(b"", "https://www.sc.chinanews.com.cn/cjbd/index.shtml")
     assert listing.items == [] and listing.next_url is None
+
+
+def test_the_article_fixtures_channel_list_reads_as_a_list():
+    """fixtures/articles/14-channel-list (written for the article parser, which must refuse it) is a list."""
+    folder = CASES.parent / "articles" / "14-channel-list"
+    if not folder.exists():
+        pytest.skip("fixture not present")
+    listing = parse_listing(
+        (folder / "page.html").read_bytes(), "https://www.sc.chinanews.com.cn/cjbd/index.shtml"
+    )
+    cjbd = [item for item in listing.items if "/cjbd/" in item.url]
+    assert len(cjbd) == 12 and not any(item.date_from_url for item in cjbd)
+    assert (cjbd[0].title, cjbd[0].date) == ("四川如何因地制宜发展AIGC产业？", "2024-04-11")
+    assert (cjbd[-1].url, cjbd[-1].date) == (
+        "https://www.sc.chinanews.com.cn/cjbd/2024-04-03/207102.html",
+        "2024-04-03",
+    )
+    assert listing.next_url == "https://www.sc.chinanews.com.cn/cjbd/index_2.shtml"
+    assert listing.pages[-1] == "https://www.sc.chinanews.com.cn/cjbd/index_50.shtml"
