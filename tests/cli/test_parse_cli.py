@@ -94,3 +94,13 @@ def test_user_errors_are_one_line_without_traceback(tmp_path, page, args, messag
 def test_help_has_an_example():
     result = scnews("parse", "--help")
     assert result.returncode == 0 and b"Example:" in result.stdout and b"--fetched-at" in result.stdout
+
+
+def test_every_option_is_in_the_readme():
+    from crawler.cli.parse import parse_command
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    section = readme[readme.index("### Parse one saved page") :]
+    section = section[: section.index("\n## ", 5)]
+    for param in parse_command.params:
+        assert max(param.opts, key=len) in section, f"{param.name} is not documented in README"
