@@ -60,6 +60,7 @@ ITEM_PIPELINES: dict[str, int] = {
 SCNEWS_BATCH_SIZE = 500  # articles per write transaction
 SCNEWS_MIN_BODY_CHARS = 40  # non-space body characters an article needs (pipelines/validate.py)
 SCNEWS_MIN_SHORT_BODY_CHARS = 5  # the same for video and picture pages
+SCNEWS_SQLITE_CACHE_MB = 64  # page cache of the pipelines' connection: lookups stay cheap as the db grows
 
 # Storage: the database file (overridden by --db and $SCNEWS_DB)
 SCNEWS_DB = None
