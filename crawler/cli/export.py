@@ -8,10 +8,10 @@ from typing import Any
 import click
 
 from crawler.cli.options import db_option
-from crawler.cli.search import filter_options, make_filters, open_db, user_errors
+from crawler.cli.search import OneLineCommand, filter_options, make_filters, open_db, user_errors
 
 
-@click.command("export")
+@click.command("export", cls=OneLineCommand)
 @filter_options
 @click.option("--query", "-q", help="Only articles matching this search (same language as 'scnews search').")
 @click.option("--format", "fmt", type=click.Choice(["json", "ndjson", "csv"]), required=True)

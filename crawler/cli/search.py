@@ -20,6 +20,21 @@ ANSI_MARK = ("\x1b[1;33m", "\x1b[0m")
 PLAIN_MARK = ("«", "»")
 
 
+class UsageProblem(click.ClickException):
+    exit_code = 2
+
+
+class OneLineCommand(click.Command):
+    """A bad option or argument is one line on stderr (exit 2), not the usage text around it."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            message = " ".join(exc.format_message().split())
+            raise UsageProblem(f"{message} (see: {ctx.command_path} --help)") from None
+
+
 def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--since/--until/--channel/--source/--editor/--author, shared by search, export and watch add."""
     options = [
@@ -111,7 +126,7 @@ def format_table(records: list[dict[str, Any]], *, total: int | None = None, sni
     return "\n".join(lines)
 
 
-@click.command("search")
+@click.command("search", cls=OneLineCommand)
 @click.argument("query")
 @filter_options
 @click.option(

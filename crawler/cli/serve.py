@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from crawler.cli.options import db_option
-from crawler.cli.search import open_db, user_errors
+from crawler.cli.search import OneLineCommand, open_db, user_errors
 
 REFRESH_SECONDS = 15
 
@@ -51,7 +51,7 @@ def make_datasette(path: Path):
     )
 
 
-@click.command("serve")
+@click.command("serve", cls=OneLineCommand)
 @click.option(
     "--port",
     type=click.IntRange(min=0, max=65535),

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from crawler.cli.options import db_option
-from crawler.cli.search import open_db, user_errors
+from crawler.cli.search import OneLineCommand, open_db, user_errors
 from crawler.search.query import QueryError
 from crawler.search.records import decode
 
@@ -118,7 +118,7 @@ def format_text(d: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-@click.command("show")
+@click.command("show", cls=OneLineCommand)
 @click.argument("id_or_url")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @db_option

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from crawler.cli.options import db_option
-from crawler.cli.search import open_db, user_errors
+from crawler.cli.search import OneLineCommand, open_db, user_errors
 
 
 def collect(db, *, days: int = 14, top: int = 15, runs: int = 5) -> dict[str, Any]:
@@ -103,7 +103,7 @@ def format_text(s: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-@click.command("stats")
+@click.command("stats", cls=OneLineCommand)
 @click.option("--days", type=click.IntRange(min=1), default=14, show_default=True, help="Days listed by day.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @db_option

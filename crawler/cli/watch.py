@@ -9,7 +9,15 @@ from typing import Any
 import click
 
 from crawler.cli.options import db_option
-from crawler.cli.search import PLAIN_MARK, filter_options, format_table, make_filters, open_db, user_errors
+from crawler.cli.search import (
+    PLAIN_MARK,
+    OneLineCommand,
+    filter_options,
+    format_table,
+    make_filters,
+    open_db,
+    user_errors,
+)
 
 
 @click.group("watch")
@@ -20,7 +28,7 @@ def watch_group() -> None:
     """
 
 
-@watch_group.command("add")
+@watch_group.command("add", cls=OneLineCommand)
 @click.argument("name")
 @click.argument("query")
 @filter_options
@@ -39,7 +47,7 @@ def add_command(name: str, query: str, db_path: str | None, **kwargs: Any) -> No
     click.echo(f"watch {name!r} added: {query}", err=True)
 
 
-@watch_group.command("list")
+@watch_group.command("list", cls=OneLineCommand)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @db_option
 @user_errors
@@ -64,7 +72,7 @@ def list_command(fmt: str, db_path: str | None) -> None:
         click.echo(f"{w['name']}\t{w['query']}\t{filters or '-'}\tlast run: {w['last_run'] or 'never'}")
 
 
-@watch_group.command("rm")
+@watch_group.command("rm", cls=OneLineCommand)
 @click.argument("name")
 @db_option
 @user_errors
@@ -79,7 +87,7 @@ def rm_command(name: str, db_path: str | None) -> None:
     click.echo(f"watch {name!r} removed", err=True)
 
 
-@watch_group.command("run")
+@watch_group.command("run", cls=OneLineCommand)
 @click.argument("name", required=False)
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "atom"]), default="table", show_default=True

@@ -250,3 +250,19 @@ def test_stats(db_path):
 def test_every_command_help_has_an_example(command):
     out = scnews(*command, "--help").stdout
     assert "Example: scnews " in out
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["search", "成都", "--limit", "0"], "--limit"),
+        (["search"], "Missing argument 'QUERY'"),
+        (["export"], "Missing option '--format'. Choose from: json, ndjson, csv"),
+        (["search", "成都", "--format", "xml"], "'xml' is not one of"),
+        (["watch", "run", "--format", "rss"], "'rss' is not one of"),
+    ],
+)
+def test_usage_errors_are_one_line(db_path, args, fragment):
+    result = scnews(*args, db=db_path, ok=False)
+    assert result.returncode == 2
+    assert_one_line_error(result, fragment)
