@@ -21,6 +21,9 @@ Choices (tuned on hand-made pairs in tests/pipelines/data/ and on bench/store.py
   well under one false candidate on average. Three rows per band (60 permutations) found copies at J = 0.5
   more often (0.93) but let unrelated pairs through 40 times more (J^3 against J^4): 6 false candidates per
   article at 100,000 stored in bench/store.py, a cost that grew with the archive.
+Measured by bench/store.py (100,000 synthetic articles, 5% planted copies with a new dateline, maybe a
+paragraph dropped and 1.5% of characters replaced): precision 1.0, recall 0.992 (0.994 for the copies at
+J >= 0.5), dedup cost 242 us an article with 10,000 stored and 268 us with 100,000.
 """
 
 from __future__ import annotations
