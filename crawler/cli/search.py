@@ -85,14 +85,20 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+NOTICE_PENDING = 2000
+
+
 def open_db(db_path: str | None):
+    """Open an existing database; when many articles await indexing, say so before the wait."""
     from crawler.database import open_database
+    from crawler.search.index import index_pending, pending_count
 
-    return open_database(db_path, create=False)
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    db = open_database(db_path, create=False)
+    pending = pending_count(db)
+    if pending >= NOTICE_PENDING:
+        click.echo(f"indexing {pending} new or changed articles for search (once) ...", err=True)
+        index_pending(db)
+    return db
 
 
 def _clip(text: str, width: int) -> str:

@@ -266,3 +266,28 @@ def test_usage_errors_are_one_line(db_path, args, fragment):
     result = scnews(*args, db=db_path, ok=False)
     assert result.returncode == 2
     assert_one_line_error(result, fragment)
+
+
+def test_many_pending_articles_are_announced_then_found(tmp_path):
+    path = tmp_path / "big.db"
+    open_database(path).conn.close()
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.executemany(
+            "INSERT INTO articles (article_id, url, title, published_at, body) VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    str(i),
+                    f"https://www.sc.chinanews.com.cn/scxw/2024-01-01/{i}.html",
+                    f"标题{i}",
+                    "2024-01-01T08:00:00+08:00",
+                    "乐山大佛" if i % 100 == 0 else "峨眉山",
+                )
+                for i in range(2100)
+            ],
+        )
+    conn.close()
+    result = scnews("search", "大佛", "--format", "ndjson", "--limit", "100", db=path)
+    assert "indexing 2100 new or changed articles for search (once) ..." in result.stderr
+    assert len(result.stdout.splitlines()) == 21
+    assert scnews("search", "大佛", "--format", "ndjson", db=path).stderr == ""
