@@ -31,6 +31,21 @@ def test_a_partner_reissue_is_stored_and_linked_to_the_original(crawl, query):
     assert run.stat("new") == 2 and run.stat("duplicates") == 1
 
 
+def test_a_channel_reissue_of_a_partner_article_links_to_it(crawl, query):
+    # The Chengdu Daily piece (fixture 11) re-issued the next day under the channel's dateline: the quote
+    # paragraph dropped, two phrases reworded, the byline replaced by (完).
+    partner = fixture_article("11-republished-partner")
+    reissue = article(
+        "219520", text("metro_reissue"), published_at="2024-11-19T15:02:00+08:00", source="中国新闻网"
+    )
+    crawl([reissue, partner])  # the original is crawled second: the re-issue is relinked to it
+    rows = query("SELECT article_id, duplicate_of, similarity FROM articles ORDER BY article_id")
+    assert rows == [
+        {"article_id": "219471", "duplicate_of": None, "similarity": None},
+        {"article_id": "219520", "duplicate_of": "219471", "similarity": 0.6152},
+    ]
+
+
 def test_unrelated_articles_on_the_same_topic_do_not_link(crawl, query):
     crawl(
         [
