@@ -45,6 +45,8 @@ class Search:
         self.filters.validate()
 
     def sql(self) -> tuple[str, list[Any]]:
+        if self.tree is not None and self.sort == "relevance" and self._window_only():
+            return self._ranked_sql()
         clauses, params = self.filters.where("a")
         self._rowid_window(clauses, params)
         if self.tree is not None:
@@ -68,6 +70,28 @@ class Search:
         if self.limit is not None:
             sql += " LIMIT ?"
             params.append(self.limit)
+        return sql, params
+
+    def _ranked_sql(self) -> tuple[str, list[Any]]:
+        """Best matches ranked inside FTS5 first (no join per match), then joined to their articles.
+
+        Only when nothing but the time window filters: the docid range is then the whole filter.
+        """
+        clauses: list[str] = []
+        params: list[Any] = []
+        self._match(clauses, params)
+        inner = (
+            f"SELECT rowid AS docid, bm25(search_index, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score "
+            f"FROM search_index WHERE {' AND '.join(clauses)} ORDER BY score, rowid DESC"
+        )
+        if self.limit is not None:
+            inner += " LIMIT ?"
+            params.append(self.limit)
+        sql = (
+            f"SELECT a.rowid AS _rowid, {_prefixed(self.columns)}, s.score AS score, a.body AS _body "
+            f"FROM ({inner}) s JOIN search_docs d ON d.docid = s.docid JOIN articles a ON a.rowid = d.doc "
+            "ORDER BY s.score, s.docid DESC"
+        )
         return sql, params
 
     def _match(self, clauses: list[str], params: list[Any]) -> None:

@@ -185,3 +185,14 @@ def test_random_queries_agree_with_the_reference_matcher(db):
         assert idset(db, query) == expected, query
         checked += 1
     assert checked > 500
+
+
+@pytest.mark.parametrize("query", ["成", "成都", "大运会 OR 人工智能", "熊猫 OR AIGC OR 5G"])
+def test_ranked_fast_path_orders_like_the_joined_path(db, query):
+    """Relevance without filters ranks inside FTS5 first; with a filter it ranks after the join."""
+    everything = Filters(channel=tuple(sorted({a["channel"] for a in ARTICLES})))
+    fast = Search(query, limit=None)
+    joined = Search(query, limit=None, filters=everything)
+    assert "FROM (SELECT rowid AS docid" in fast.sql()[0]
+    assert "FROM (SELECT rowid AS docid" not in joined.sql()[0]
+    assert ids(db, query) == [r["article_id"] for r in joined.run(db)]
