@@ -6,10 +6,13 @@ from typing import Any
 
 SEARCH_SQL = """SELECT a.article_id, a.published_at, a.channel_name, a.source, a.editor, a.title,
   scnews_snippet(a.body, :q) AS snippet, a.url
-FROM search_index JOIN search_docs d ON d.docid = search_index.rowid JOIN articles a ON a.rowid = d.doc
-WHERE :q != '' AND search_index MATCH scnews_match(:q)
-ORDER BY bm25(search_index, 5.0, 1.0)
-LIMIT 100"""
+FROM (
+  SELECT rowid AS docid, bm25(search_index, 5.0, 1.0) AS score FROM search_index
+  WHERE :q != '' AND search_index MATCH scnews_match(:q)
+  ORDER BY score LIMIT 100
+) s
+JOIN search_docs d ON d.docid = s.docid JOIN articles a ON a.rowid = d.doc
+ORDER BY s.score"""
 
 # A watch's query and filters are read from the watches table by rowid (an integer), never pasted into SQL.
 WATCH_SQL = """SELECT a.article_id, a.published_at, a.channel_name, a.source, a.editor, a.title,
