@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 from pathlib import Path
@@ -11,7 +12,7 @@ import click
 from crawler.cli.options import db_option
 from crawler.cli.search import OneLineCommand, open_db, user_errors
 
-REFRESH_SECONDS = 15
+REFRESH_SECONDS = float(os.environ.get("SCNEWS_SERVE_REFRESH", "15"))  # indexing interval while serving
 
 
 def _refresher(path: Path, stop: threading.Event) -> None:

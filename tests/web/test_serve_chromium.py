@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -13,7 +15,7 @@ from urllib.parse import quote
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "search"))
-from search_corpus import ARTICLES, row  # noqa: E402
+from search_corpus import ARTICLES, insert_sqlite3, row  # noqa: E402
 
 from crawler.database import open_database  # noqa: E402
 
@@ -33,7 +35,10 @@ def server(tmp_path_factory):
         [SCNEWS, "watch", "add", "dayun", "大运会", "--db", str(path)], check=True, capture_output=True
     )
     proc = subprocess.Popen(
-        [SCNEWS, "serve", "--port", "0", "--db", str(path)], stderr=subprocess.PIPE, text=True
+        [SCNEWS, "serve", "--port", "0", "--db", str(path)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "SCNEWS_SERVE_REFRESH": "0.3"},
     )
     try:
         line = proc.stderr.readline()
@@ -128,3 +133,17 @@ def test_search_page_without_a_query_is_not_an_error(server):
     base, _, _ = server
     html = urllib.request.urlopen(f"{base}/scnews/search", timeout=5).read().decode()
     assert "message-error" not in html and "raised exception" not in html
+
+
+def test_articles_stored_while_serving_are_found(server):
+    base, path, _ = server
+    insert_sqlite3(
+        path, {**ARTICLES[1], "article_id": "9001", "title": "峨眉山景区迎来初雪", "body": "游客踏雪。"}
+    )
+    url = f"{base}/scnews/search.json?_shape=array&q={quote('初雪')}"
+    for _ in range(100):
+        rows = json.loads(urllib.request.urlopen(url, timeout=5).read())
+        if rows:
+            break
+        time.sleep(0.1)
+    assert [r["article_id"] for r in rows] == ["9001"]
