@@ -19,11 +19,13 @@ from datetime import datetime, timedelta, timezone
 
 from sqlite_utils import Database
 
+from crawler.database import SEARCH_TRIGGERS
 from crawler.search.cjk import index_text
 
 # Bump when crawler/search/cjk.py changes the tokens it produces: the index is then rebuilt from articles.
 TOKENS_VERSION = "1"
 BATCH = 2000
+TRIGGER_NAMES = ("search_articles_bi", "search_articles_ai", "search_articles_au", "search_articles_ad")
 SITE_TZ = timezone(timedelta(hours=8))
 
 
@@ -41,13 +43,32 @@ def _begin(conn: sqlite3.Connection) -> None:
     conn.execute("BEGIN IMMEDIATE")
 
 
+def _triggers_missing(conn: sqlite3.Connection) -> bool:
+    names = set(TRIGGER_NAMES)
+    found = {
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'articles'"
+        )
+    }
+    return not names <= found
+
+
 def _check_version(conn: sqlite3.Connection) -> None:
+    """Rebuild from the articles when the tokens changed, or when the triggers are gone (a table rebuild,
+    e.g. sqlite-utils ``transform``, drops them and may renumber rowids): recreate them first."""
     row = conn.execute("SELECT value FROM search_meta WHERE key = 'tokens_version'").fetchone()
-    if row and row[0] == TOKENS_VERSION:
+    missing = _triggers_missing(conn)
+    if row and row[0] == TOKENS_VERSION and not missing:
         return
     _begin(conn)
     try:
-        if row is not None:  # built by another tokenizer version: start again from the articles
+        if missing:
+            for name in TRIGGER_NAMES:
+                conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+            for sql in SEARCH_TRIGGERS:
+                conn.execute(sql)
+        if row is not None or missing:  # start again from the articles
             conn.execute("INSERT INTO search_index(search_index) VALUES ('delete-all')")
             conn.execute("DELETE FROM search_docs")
             conn.execute("DELETE FROM search_dirty")

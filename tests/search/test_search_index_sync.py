@@ -142,3 +142,17 @@ def test_change_of_publication_time_moves_the_docid(db_path):
     db.conn.close()
     assert newest == ["1006"]
     assert integrity_ok(db_path)
+
+
+def test_a_table_rebuild_that_drops_the_triggers_heals_itself(db_path):
+    """sqlite-utils transform recreates articles: its triggers go and rowids may change."""
+    assert found(db_path, "熊猫") == {"1006"}
+    db = open_database(db_path, create=False)
+    db["articles"].transform(types={"similarity": str})
+    db.conn.close()
+    insert_sqlite3(db_path, {**ARTICLES[0], "article_id": "3002", "title": "卧龙熊猫基地", "body": "卧龙。"})
+    assert found(db_path, "熊猫") == {"1006", "3002"}
+    assert found(db_path, "卧龙") == {"3002"}
+    sql(db_path, "DELETE FROM articles WHERE article_id = '1006'")  # the recreated triggers work
+    assert found(db_path, "熊猫") == {"3002"}
+    assert integrity_ok(db_path)
