@@ -43,22 +43,22 @@ def _begin(conn: sqlite3.Connection) -> None:
     conn.execute("BEGIN IMMEDIATE")
 
 
-def _triggers_missing(conn: sqlite3.Connection) -> bool:
-    names = set(TRIGGER_NAMES)
-    found = {
-        r[0]
-        for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'articles'"
-        )
-    }
-    return not names <= found
+def _schema_outdated(conn: sqlite3.Connection) -> bool:
+    """True when a search trigger is missing or differs from crawler.database's, or search_docs is missing."""
+    found = dict(
+        conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'articles'")
+    )
+    for name, sql in zip(TRIGGER_NAMES, SEARCH_TRIGGERS, strict=True):
+        if " ".join((found.get(name) or "").split()) != " ".join(sql.split()):
+            return True
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_docs'").fetchone() is None
 
 
 def _check_version(conn: sqlite3.Connection) -> None:
-    """Rebuild from the articles when the tokens changed, or when the triggers are gone (a table rebuild,
-    e.g. sqlite-utils ``transform``, drops them and may renumber rowids): recreate them first."""
+    """Rebuild from the articles when the tokens changed, or when the triggers are gone or outdated (a table
+    rebuild, e.g. sqlite-utils ``transform``, drops them and may renumber rowids): recreate them first."""
     row = conn.execute("SELECT value FROM search_meta WHERE key = 'tokens_version'").fetchone()
-    missing = _triggers_missing(conn)
+    missing = _schema_outdated(conn)
     if row and row[0] == TOKENS_VERSION and not missing:
         return
     _begin(conn)
@@ -68,6 +68,14 @@ def _check_version(conn: sqlite3.Connection) -> None:
                 conn.execute(f"DROP TRIGGER IF EXISTS {name}")
             for sql in SEARCH_TRIGGERS:
                 conn.execute(sql)
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS search_docs "
+                "(docid INTEGER PRIMARY KEY, doc INTEGER NOT NULL UNIQUE)"
+            )
+            conn.execute(
+                "CREATE VIEW IF NOT EXISTS articles_search AS SELECT d.docid AS search_docid, a.* "
+                "FROM articles a JOIN search_docs d ON d.doc = a.rowid"
+            )
         if row is not None or missing:  # start again from the articles
             conn.execute("INSERT INTO search_index(search_index) VALUES ('delete-all')")
             conn.execute("DELETE FROM search_docs")

@@ -156,3 +156,13 @@ def test_a_table_rebuild_that_drops_the_triggers_heals_itself(db_path):
     sql(db_path, "DELETE FROM articles WHERE article_id = '1006'")  # the recreated triggers work
     assert found(db_path, "熊猫") == {"3002"}
     assert integrity_ok(db_path)
+
+
+def test_an_outdated_trigger_is_replaced(db_path):
+    found(db_path, "熊猫")
+    sql(db_path, "DROP TRIGGER search_articles_au")
+    sql(db_path, "CREATE TRIGGER search_articles_au AFTER UPDATE ON articles BEGIN SELECT 1; END")
+    assert found(db_path, "熊猫") == {"1006"}
+    sql(db_path, "UPDATE articles SET body = '峨眉山金丝猴' WHERE article_id = '1006'")
+    assert found(db_path, "熊猫") == set() and found(db_path, "金丝猴") == {"1006"}
+    assert integrity_ok(db_path)
