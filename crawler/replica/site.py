@@ -1,8 +1,8 @@
 """What the offline replica serves: the site's pages, kept in memory, plus the faults a crawl must survive.
 
 Content:
-- the article fixtures copied into ``crawler/replica/site/articles/<case>/``
-  (``python -m crawler.replica.build``): each served at the path of its URL with the bytes and
+- the article fixtures (``crawler/replica/site/articles`` is a link to ``fixtures/articles``, followed when
+  the package is built, so a plain install ships them): each served at the path of its URL with the bytes and
   ``Content-Type`` it was saved with (a GBK page keeps its bytes and charset); a fixture page that
   links ``_2`` pages gets synthetic continuation pages;
 - synthetic articles for every channel (``synthetic_per_channel``, more for ``cjbd`` and ``bwbd`` so their
@@ -119,9 +119,11 @@ class ReplicaSite:
         for folder in self._fixture_folders():
             meta = json.loads((folder / "meta.json").read_text("utf-8"))
             parsed = parse_article_url(meta.get("url"))
-            if parsed is None:
+            expected_file = folder / "expected.json"
+            if parsed is None or not expected_file.exists():
                 continue
-            not_article = bool(meta.get("not_article"))
+            expected = json.loads(expected_file.read_text("utf-8"))
+            not_article = "error" in expected
             if not_article and not self.faults:
                 continue
             path = urlsplit(parsed.canonical).path
@@ -129,7 +131,7 @@ class ReplicaSite:
             headers = {k.lower(): v for k, v in (meta.get("headers") or {}).items()}
             body = (folder / "page.html").read_bytes()
             self.pages[path] = Page(body, headers.get("content-type", "text/html"))
-            title = meta.get("title") or meta.get("description", "")[:30] or parsed.article_id
+            title = "错误页" if not_article else expected["title"]
             self.entries[path] = Entry(
                 path,
                 parsed.channel,

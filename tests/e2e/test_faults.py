@@ -16,8 +16,9 @@ def _refused_fixture_paths(channels: set[str]) -> set[str]:
     found = set()
     for meta_file in (Path(crawler.replica.__file__).parent / "site" / "articles").glob("*/meta.json"):
         meta = json.loads(meta_file.read_text("utf-8"))
+        expected = json.loads(meta_file.with_name("expected.json").read_text("utf-8"))
         parsed = parse_article_url(meta["url"])
-        if meta.get("not_article") and parsed.channel in channels:
+        if parsed and "error" in expected and parsed.channel in channels:
             found.add(urlsplit(parsed.canonical).path)
     return found
 
