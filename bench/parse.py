@@ -1,17 +1,22 @@
 """Benchmark: our article parser against lxml's bare parse, trafilatura and GNE, on the saved fixtures.
 
-    python bench/parse.py                # about 4 seconds of timing, then the accuracy table
+    python bench/parse.py                # about 4 CPU seconds of timing, then the accuracy table
     python bench/parse.py --seconds 10   # a steadier measurement
     python bench/parse.py --per-case     # also ours vs lxml per fixture, slowest first
 
-Speed: every article fixture (fixtures/articles/*, refused pages left out) is run through four contestants in
-round-robin passes on ONE core (the process is pinned to one CPU where the OS allows), each contestant until
-it has spent a quarter of --seconds, after one warm-up pass each:
+Speed: every article fixture (fixtures/articles/*, refused pages left out) is run through four contestants on
+ONE core (the process is pinned to one CPU where the OS allows), after one warm-up pass each. Time is the CPU
+time of this process (time.process_time), not wall clock: time spent waiting for the CPU while other work runs
+is charged to no one. The contestants are interleaved in rounds (about 0.1 CPU s each per round, order
+shuffled per round): in every round each contestant runs whole passes over all fixtures until it has spent
+its slice, so all four run from the start of the timing to its end and a change of load or CPU clock hits them
+alike. Together the rounds take about --seconds of CPU time, a quarter for each contestant:
   ours         crawler.parsers.parse_article(bytes, url, fetched_at=..., encoding=<header charset>)
   lxml         lxml.html.fromstring(bytes): the floor, a bare HTML parse of the same bytes
   trafilatura  decode + trafilatura.bare_extraction(html, url, with_metadata=True)
   gne          decode + gne.GeneralNewsExtractor().extract(html, host=<site>)
-Each line gives articles/s and the time per article as a multiple of the lxml floor.
+Each line gives articles/s (CPU) and the CPU time per article as a multiple of the lxml floor; then the
+ours/lxml ratio per round (median, min, max), a check that the figure is steady.
 
 Accuracy: every contestant's output is scored field by field against the hand-written expected.json records.
 How peers' outputs are mapped to our fields (as generously as their output allows):
@@ -44,6 +49,7 @@ import logging
 import os
 import random
 import re
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -58,6 +64,7 @@ from fixture_cases import Case, load_cases  # noqa: E402
 SITE = "https://www.sc.chinanews.com.cn"
 TARGET_RATE = 1000.0
 TARGET_RATIO = 3.0
+ROUND_SLICE = 0.1  # CPU seconds per contestant per round
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", re.I)
 _DATE = re.compile(
     r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*T?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
@@ -149,28 +156,39 @@ CONTESTANTS: dict[str, Callable[[Case], object]] = {
 }
 
 
-def measure(cases: list[Case], seconds: float) -> dict[str, tuple[int, float]]:
-    """Round-robin passes over all cases, each contestant until it has spent its share of ``seconds``
-    (contestant order shuffled per round): name -> (articles parsed, seconds spent)."""
+def measure(cases: list[Case], seconds: float) -> tuple[dict[str, tuple[int, float]], list[float]]:
+    """Interleaved rounds over all cases, timed in CPU seconds (time.process_time). In each round every
+    contestant (shuffled order) runs whole passes over ``cases`` until it has spent its slice of the round.
+    Returns name -> (articles parsed, CPU seconds spent), and the ours/lxml per-article time ratio of every
+    round."""
     for fn in CONTESTANTS.values():  # warm-up: imports, caches, OpenCC dictionaries
         for case in cases:
             fn(case)
     share = seconds / len(CONTESTANTS)
+    rounds = max(4, round(share / ROUND_SLICE))
+    slice_ = share / rounds
     totals = {name: [0, 0.0] for name in CONTESTANTS}
     order = list(CONTESTANTS)
     rng = random.Random(0)
-    while any(t[1] < share for t in totals.values()):
+    clock = time.process_time
+    round_ratios: list[float] = []
+    for _ in range(rounds):
         rng.shuffle(order)
+        per_article: dict[str, float] = {}
         for name in order:
-            if totals[name][1] >= share:
-                continue
             fn = CONTESTANTS[name]
-            t0 = time.perf_counter()
-            for case in cases:
-                fn(case)
-            totals[name][1] += time.perf_counter() - t0
-            totals[name][0] += len(cases)
-    return {name: (n, s) for name, (n, s) in totals.items()}
+            n, spent = 0, 0.0
+            while spent < slice_:
+                t0 = clock()
+                for case in cases:
+                    fn(case)
+                spent += clock() - t0
+                n += len(cases)
+            totals[name][0] += n
+            totals[name][1] += spent
+            per_article[name] = spent / n
+        round_ratios.append(per_article["ours"] / per_article["lxml"])
+    return {name: (n, s) for name, (n, s) in totals.items()}, round_ratios
 
 
 # -- mapping peers' outputs to our fields ------------------------------------------------------------------
@@ -331,7 +349,7 @@ def mean(table: dict[str, tuple[int, int] | None], rows: list[str], total: dict)
 
 
 def print_per_case(cases: list[Case], repeat: int = 30) -> None:
-    """ms per parse of each fixture, ours and lxml, best of ``repeat`` runs each: where our time goes."""
+    """CPU ms per parse of each fixture, ours and lxml, best of ``repeat`` runs each: where our time goes."""
     rows = []
     for case in cases:
         best = {}
@@ -339,9 +357,9 @@ def print_per_case(cases: list[Case], repeat: int = 30) -> None:
             fn = CONTESTANTS[name]
             times = []
             for _ in range(repeat):
-                t0 = time.perf_counter()
+                t0 = time.process_time()
                 fn(case)
-                times.append(time.perf_counter() - t0)
+                times.append(time.process_time() - t0)
             best[name] = min(times)
         rows.append((best["ours"], best["lxml"], case.name, len(case.page)))
     print(f"\nper fixture, best of {repeat} (ms): {'ours':>8} {'lxml':>8} {'x lxml':>7} {'bytes':>7}")
@@ -351,7 +369,9 @@ def print_per_case(cases: list[Case], repeat: int = 30) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Parse benchmark: ours vs lxml floor, trafilatura and GNE.")
-    ap.add_argument("--seconds", type=float, default=4.0, help="wall time of the timed passes (default 4)")
+    ap.add_argument(
+        "--seconds", type=float, default=4.0, help="CPU seconds of timing, all contestants (default 4)"
+    )
     ap.add_argument(
         "--per-case", action="store_true", help="also print ours vs lxml per fixture, slowest first"
     )
@@ -376,13 +396,21 @@ def main(argv: list[str] | None = None) -> int:
     pinned = pin_one_core()
     print(f"{len(articles)} article fixtures ({len(refused)} refused pages for the accuracy table); {pinned}")
 
-    timings = measure(articles, args.seconds)
+    timings, round_ratios = measure(articles, args.seconds)
     floor = timings["lxml"][1] / timings["lxml"][0]
-    print(f"\nspeed, one core, round-robin passes, {args.seconds / len(CONTESTANTS):g} s per contestant")
+    print(
+        f"\nspeed, one core, CPU time (process_time), {len(round_ratios)} interleaved rounds, "
+        f"{args.seconds / len(CONTESTANTS):g} CPU s per contestant"
+    )
     print(f"{'':12} {'articles/s':>11} {'ms/article':>11} {'x lxml':>8} {'articles':>9}")
     for name, (n, secs) in timings.items():
         per = secs / n
         print(f"{name:12} {n / secs:11.0f} {per * 1000:11.3f} {per / floor:8.2f} {n:9d}")
+    if round_ratios:
+        rr = sorted(round_ratios)
+        print(
+            f"ours / lxml per round: median {statistics.median(rr):.2f}x, min {rr[0]:.2f}x, max {rr[-1]:.2f}x"
+        )
 
     if args.per_case:
         print_per_case(articles)
