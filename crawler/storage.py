@@ -30,6 +30,7 @@ from crawler.urls import canonical_url
 FAILURE_STAGES = ("fetch", "parse", "validate", "dedupe", "store")
 RETRY_STAGES = ("fetch", "parse")
 SUCCESS_STATUS = "ok"
+COMPLETED_STATUSES = (SUCCESS_STATUS, "generic-share-exceeded")
 _CHUNK = 500  # stays well under SQLite's limit on bound variables
 
 
@@ -363,12 +364,17 @@ def _run_row(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def last_successful_run(db: Database) -> dict[str, Any] | None:
-    """The latest finished run with status ``ok`` (arguments and counts decoded), or None."""
+    """The latest run that completed its crawl (arguments and counts decoded), or None.
+
+    A run that ended ``generic-share-exceeded`` crawled and stored everything: it raises an alarm about the
+    parser, not about the crawl, so it still moves the next run's window forward.
+    """
+    marks = ", ".join("?" for _ in COMPLETED_STATUSES)
     rows = list(
         db.query(
-            "SELECT * FROM crawl_runs WHERE status = ? AND finished_at IS NOT NULL "
+            f"SELECT * FROM crawl_runs WHERE status IN ({marks}) AND finished_at IS NOT NULL "
             "ORDER BY finished_at DESC, id DESC LIMIT 1",
-            [SUCCESS_STATUS],
+            list(COMPLETED_STATUSES),
         )
     )
     return _run_row(rows[0]) if rows else None

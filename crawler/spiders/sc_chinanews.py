@@ -168,8 +168,9 @@ class ScChinanewsSpider(scrapy.Spider):
     def open_db(self):
         if self.db is None:
             from crawler.database import open_database
+            from pipelines.session import db_path_from_settings
 
-            self.db = open_database(self.settings.get("SCNEWS_DB"))
+            self.db = open_database(db_path_from_settings(self.settings))
         return self.db
 
     def window_start(self) -> datetime:

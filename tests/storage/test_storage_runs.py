@@ -24,3 +24,16 @@ def test_runs_record_arguments_counts_and_status(tmp_path):
     started = datetime.fromisoformat(last["started_at"])
     assert started.utcoffset().total_seconds() == 0 and last["finished_at"] >= last["started_at"]
     db.close()
+
+
+def test_a_run_that_raised_the_generic_share_alarm_still_moves_the_window(tmp_path):
+    db = open_database(tmp_path / "r.db")
+    first = storage.start_run(db, {})
+    storage.finish_run(db, first, "ok", {"new": 3})
+    alarm = storage.start_run(db, {})
+    storage.finish_run(db, alarm, "generic-share-exceeded", {"new": 5})
+    failed = storage.start_run(db, {})
+    storage.finish_run(db, failed, "failed", {"new": 0})
+
+    assert storage.last_successful_run(db)["id"] == alarm
+    db.close()
