@@ -5,15 +5,10 @@ Every function raises ``CrawlArgumentError`` with a one-line message a user can 
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from crawler.channels import CHANNELS
-
-CHINA = timezone(timedelta(hours=8))
-
-_RELATIVE = re.compile(r"^\s*(\d+)\s*([dhm])\s*$", re.IGNORECASE)
-_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+from crawler.timewindow import BadMoment, parse_moment
 
 
 class CrawlArgumentError(ValueError):
@@ -21,22 +16,17 @@ class CrawlArgumentError(ValueError):
 
 
 def parse_when(text: str, now: datetime, *, name: str = "--since", end_of_day: bool = False) -> datetime:
-    """``2d``, ``12h``, ``30m`` (before ``now``), ``2024-04-01`` or ``2024-04-01T08:00`` (China time)."""
-    value = (text or "").strip()
-    match = _RELATIVE.match(value)
-    if match:
-        return now - timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+    """A moment in the words of crawler.timewindow (``2d``, ``12h``, ``today``, ``2024-04-01``, ...).
+
+    With ``end_of_day`` a value naming a whole day means its last second (an inclusive ``--until``).
+    """
     try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        raise CrawlArgumentError(
-            f"{name}: {text!r} is neither a duration (2d, 12h, 30m) nor a date (2024-04-01)"
-        ) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=CHINA)
-    if end_of_day and len(value) == 10:
-        when = when + timedelta(days=1) - timedelta(seconds=1)
-    return when
+        moment = parse_moment(text, now, day_end=end_of_day)
+    except BadMoment as exc:
+        raise CrawlArgumentError(f"{name}: {exc}") from None
+    if end_of_day and moment != parse_moment(text, now):
+        moment -= timedelta(seconds=1)
+    return moment
 
 
 def parse_channels(text: str | None) -> list[str]:

@@ -94,7 +94,7 @@ def validate(options: CrawlOptions) -> None:
     """Raise ``CrawlArgumentError`` for any bad argument, before anything is locked or crawled."""
     from datetime import datetime
 
-    from crawler.crawl_args import CHINA
+    from crawler.timewindow import CHINA
 
     now = datetime.now(CHINA)
     parse_channels(options.channels)

@@ -130,7 +130,8 @@ def m001_core_tables(db: Database) -> None:
 
 
 # --- Search (issue 5, crawler/search/): owned by the search module; keep appended migrations below. ---
-# search_index: contentless FTS5 over a derived text (CJK bigrams + tails, Latin words; crawler/search/cjk.py).
+# search_index: contentless FTS5 over a derived text (CJK bigrams + tails, Latin words; see
+# crawler/search/cjk.py).
 # Its rowid is a time key (published_at epoch seconds * 4096 + a slot; search_docs maps it to articles.rowid),
 # so newest-first results and date windows are rowid ranges FTS5 answers without ranking every match.
 # Triggers queue every change of articles.title/body/published_at in search_dirty (with the text that is in

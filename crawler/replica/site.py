@@ -32,7 +32,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.channels import CHANNELS
-from crawler.crawl_args import CHINA
 from crawler.replica.pages import (
     ListEntry,
     article_page,
@@ -41,6 +40,7 @@ from crawler.replica.pages import (
     soft_404_page,
     synthetic_paragraphs,
 )
+from crawler.timewindow import CHINA
 from crawler.urls import CANONICAL_HOST, parse_article_url
 
 ROBOTS_TXT = b"User-agent: *\nDisallow: /private/\nDisallow: /_replica/\n"

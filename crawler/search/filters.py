@@ -5,53 +5,27 @@ Every value reaches SQL as a bound parameter; a bad value raises QueryError with
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from crawler.channels import CHANNELS
 from crawler.search.query import QueryError
-
-SITE_TZ = timezone(timedelta(hours=8))
-_RELATIVE = re.compile(r"^(\d{1,5})([dhw])$")
-_UNITS = {"d": "days", "h": "hours", "w": "weeks"}
+from crawler.timewindow import CHINA as SITE_TZ
+from crawler.timewindow import BadMoment, parse_moment
 
 
 def parse_when(value: str, *, end: bool = False, now: datetime | None = None) -> str:
     """A --since/--until value -> an ISO bound comparable with ``published_at`` (+08:00).
 
-    Accepts YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS], 'today', 'yesterday' and relative '7d', '12h', '2w'.
-    With ``end`` a bare date means the end of that day (an inclusive --until).
+    The words are those of crawler.timewindow; with ``end`` a bare date means the end of that day (an
+    inclusive --until, returned as the exclusive start of the next day).
     """
-    text = value.strip()
-    now = (now or datetime.now(SITE_TZ)).astimezone(SITE_TZ)
-    day: datetime | None = None
-    if text in ("today", "yesterday"):
-        day = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        if text == "yesterday":
-            day -= timedelta(days=1)
-    elif m := _RELATIVE.match(text):
-        moment = now - timedelta(**{_UNITS[m.group(2)]: int(m.group(1))})
-        return moment.replace(microsecond=0).isoformat()
-    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=SITE_TZ)
-        except ValueError:
-            raise QueryError(f"not a valid date: {value!r} (use YYYY-MM-DD)") from None
-    else:
-        try:
-            moment = datetime.fromisoformat(text.replace(" ", "T", 1))
-        except ValueError:
-            raise QueryError(
-                f"not a valid date: {value!r} (use YYYY-MM-DD, YYYY-MM-DDTHH:MM, today, yesterday or 7d)"
-            ) from None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=SITE_TZ)
-        return moment.astimezone(SITE_TZ).isoformat()
-    if end:
-        day += timedelta(days=1)
-    return day.isoformat()
+    try:
+        moment = parse_moment(value, now or datetime.now(SITE_TZ), day_end=end)
+    except BadMoment as exc:
+        raise QueryError(str(exc)) from None
+    return moment.isoformat()
 
 
 def _like(value: str) -> str:

@@ -27,7 +27,6 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
 from crawler.crawl_args import (
-    CHINA,
     CrawlArgumentError,
     parse_bool,
     parse_channels,
@@ -35,6 +34,7 @@ from crawler.crawl_args import (
     parse_when,
 )
 from crawler.parsers.listing import parse_listing
+from crawler.timewindow import CHINA
 from crawler.urls import CANONICAL_HOST, canonical_url, is_site_host, parse_article_url
 
 SITE_ORIGIN = f"https://{CANONICAL_HOST}"

@@ -33,7 +33,7 @@ def test_overlapping_run_is_refused_by_the_lock(tmp_path, replica_factory):
 def test_bad_arguments_print_one_line(tmp_path):
     db = tmp_path / "news.db"
     for args, word in (
-        (["--since", "yesterday"], "--since"),
+        (["--since", "last tuesday"], "--since"),
         (["--channels", "cjbd,nosuch"], "nosuch"),
         (["--until", "2024-13-01"], "--until"),
         (["--max-pages", "0"], "--max-pages"),

@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 
 from scrapy.utils.test import get_crawler
 
-from crawler.crawl_args import CHINA
 from crawler.database import open_database
 from crawler.spiders.sc_chinanews import ScChinanewsSpider
 from crawler.storage import finish_run, start_run
+from crawler.timewindow import CHINA
 
 
 def _spider(db_path, **kwargs):
