@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from sqlite_utils import Database
 
 from crawler.database import SEARCH_TRIGGERS
 from crawler.search.cjk import index_text
+from crawler.timewindow import CHINA
 
 # Bump when crawler/search/cjk.py changes the tokens it produces: the index is then rebuilt from articles.
 TOKENS_VERSION = "1"
 BATCH = 2000
 TRIGGER_NAMES = ("search_articles_bi", "search_articles_ai", "search_articles_au", "search_articles_ad")
-SITE_TZ = timezone(timedelta(hours=8))
 
 
 def _conn(db: Database | sqlite3.Connection) -> sqlite3.Connection:
@@ -102,7 +102,7 @@ def epoch_of(published_at: str | None) -> int:
     except ValueError:
         return 0
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=SITE_TZ)
+        moment = moment.replace(tzinfo=CHINA)
     return max(0, int(moment.timestamp()))
 
 
