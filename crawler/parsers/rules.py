@@ -137,10 +137,13 @@ META_LINE = re.compile(
     rf"^(?:{_DAY}|{_DAY_NO_YEAR}|{_RELATIVE}).{{0,12}}?(?:来源|(?:责任)?编辑){_SPACE}*{_COLON}"
 )
 META_LINE_MAX_CHARS = 120
-# A meta line somewhere inside a longer text (to find the element that holds the article).
-META_IN_TEXT = re.compile(
-    rf"{META_DATE}.{{0,40}}?(?:来源|(?:责任)?编辑){_SPACE}*{_COLON}|来源{_SPACE}*{_COLON}.{{0,40}}?{META_DATE}"
-)
+# A meta line somewhere inside a longer text (to find the element that holds the article): a date, then
+# within 40 characters 来源 or 编辑 and a colon; or 来源 and a colon, then within 40 characters a date.
+# The parser runs the two halves only near each label (article._has_meta_in_text); META_IN_TEXT is their
+# union.
+META_DATE_THEN_LABEL = re.compile(rf"{META_DATE}.{{0,40}}?(?:来源|(?:责任)?编辑){_SPACE}*{_COLON}")
+META_LABEL_THEN_DATE = re.compile(rf"来源{_SPACE}*{_COLON}.{{0,40}}?{META_DATE}")
+META_IN_TEXT = re.compile(rf"{META_DATE_THEN_LABEL.pattern}|{META_LABEL_THEN_DATE.pattern}")
 # Text holding both 来源： and a date is a meta line too, in either order.
 META_ANYWHERE = re.compile(
     rf"{META_DATE}.{{0,40}}?来源{_SPACE}*{_COLON}|来源{_SPACE}*{_COLON}.{{0,40}}?{META_DATE}"

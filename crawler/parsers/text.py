@@ -60,12 +60,14 @@ def _kind(name: str, caption_ok: bool) -> int:
 _NOTHING: frozenset = frozenset()
 
 
-def walk(root: etree._Element, drop=_NOTHING, captions=_NOTHING) -> list[tuple]:
+def walk(root: etree._Element, drop=_NOTHING, captions=_NOTHING, *, after=None) -> list[tuple]:
     """Lines, pictures and captions of ``root``, in document order, in one pass.
 
     Returns ("line", Line), ("img", element) and ("caption", text) tuples. Elements in ``drop``, or whose
     class or id matches rules.DROP_CLASS, are left out; elements in ``captions``, <figcaption> and elements
     whose class matches rules.CAPTION_CLASS give a caption (and the pictures inside them).
+    With ``after`` (a child of ``root`` walked as a block, see ``walked_as_block``): only what follows it,
+    its tail and later siblings, as the same events ``walk(root)`` gives after that child's own.
     This is the parser's hot loop: keep it lean (locals, no per-element function calls but the recursion).
     """
     events: list[tuple] = []
@@ -83,14 +85,17 @@ def walk(root: etree._Element, drop=_NOTHING, captions=_NOTHING) -> list[tuple]:
             append(("line", Line(text, link if link < len(text) else len(text), blocks[-1])))
         link = 0
 
-    def visit(el, in_link):
+    def visit(el, in_link, children=None):
         nonlocal link
         text = el.text
+        if children is not None:  # the walk starts after a child: its tail, then the later siblings
+            text = children.tail
+            children = children.itersiblings()
         if text and (parts or not text.isspace()):  # leading whitespace of a line is never kept
             parts.append(text)
             if in_link:
                 link += len(text.strip())
-        for child in el:
+        for child in el if children is None else children:
             ctag = child.tag
             if ctag.__class__ is str and ctag not in _SKIP:
                 if ctag == "br":
@@ -136,10 +141,23 @@ def walk(root: etree._Element, drop=_NOTHING, captions=_NOTHING) -> list[tuple]:
                 if in_link:
                     link += len(tail.strip())
 
-    visit(root, root.tag == "a")
+    visit(root, root.tag == "a", after)
     if parts:
         flush()
     return events
+
+
+def walked_as_block(el: etree._Element) -> bool:
+    """Whether ``walk`` of the parent (no ``drop``, no ``captions``) descends into ``el`` as a block of its
+    own: its lines are then exactly those of ``walk(el)`` (when the parent is no <a>)."""
+    tag = el.tag
+    if tag.__class__ is not str or tag not in _BLOCK or tag in _SKIP or tag == "figcaption":
+        return False
+    cls = el.get("class")
+    if cls and _kind(cls, True) != _TEXT:
+        return False
+    ident = el.get("id")
+    return not (ident and _kind(ident, False) != _TEXT)
 
 
 def lines_of(events: list[tuple]) -> list[Line]:

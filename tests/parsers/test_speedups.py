@@ -1,0 +1,63 @@
+"""The parser's shortcuts give exactly what the plain forms give."""
+
+import random
+
+import pytest
+from lxml import etree
+
+from crawler.parsers import rules
+from crawler.parsers.article import _has_meta_in_text
+from crawler.parsers.text import lines_of, walk, walked_as_block
+
+PIECES = [
+    "2024年04月11日", "2024年 4 月 1 日", "2024-4-1", "2024/04/11", "10:57", " 10:57:00", "来源：", "来源",
+    "来源 :", "编辑:", "责任编辑：", "  ", "\n", "\u3000", "x" * 45, "x" * 38, "文字", "２０２４年１月２日",
+    " " * 50, "2024", "-", "年",
+]  # fmt: skip
+
+
+def test_meta_in_text_shortcut_equals_the_regex():
+    rng = random.Random(7)
+    positives = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 7)))
+        expected = rules.META_IN_TEXT.search(text) is not None
+        positives += expected
+        assert _has_meta_in_text(text) is expected, text
+    assert positives > 1000  # both outcomes are exercised
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024年04月11日 10:57 来源：四川日报",
+        "来源：四川日报 2024-04-11",
+        "（2024年4月1日     编辑：张三）",
+        "文字来源：甲",
+    ],
+)
+def test_meta_in_text_shortcut_on_meta_lines(text):
+    assert _has_meta_in_text(text) is (rules.META_IN_TEXT.search(text) is not None)
+
+
+def test_walk_after_a_child_continues_as_the_whole_walk():
+    html = (
+        "<html><body><div id='p'>前文<p>甲</p><p class='h'>版权与免责声明</p>尾<b>巴</b>"
+        "<p>一<a href='/x'>链</a></p><div class='share'>分享</div><p>二</p></div></body></html>"
+    )
+    parent = etree.fromstring(html, etree.HTMLParser()).find(".//div")
+    block = parent.find("p[@class='h']")
+    assert walked_as_block(block)
+    whole = [(line.text, line.link_chars, line.block) for line in lines_of(walk(parent))]
+    rest = lines_of(walk(block)) + lines_of(walk(parent, after=block))
+    assert [(line.text, line.link_chars, line.block) for line in rest] == whole[2:]
+    assert [t for t, _, _ in whole[2:]] == ["版权与免责声明", "尾巴", "一链", "二"]
+
+
+def test_furniture_and_captions_are_not_walked_as_blocks():
+    body = etree.fromstring(
+        "<html><body><div class='share'>a</div><figcaption>b</figcaption><span>c</span>"
+        "<div id='ad'>d</div><div class='pictext'>e</div><p>f</p></body></html>",
+        etree.HTMLParser(),
+    ).find("body")
+    assert [walked_as_block(el) for el in body] == [False, False, False, False, False, True]
