@@ -226,7 +226,8 @@ class ArticleWriter:
                     counts["duplicates"] += 1
             for item in self.pending:
                 for later_id, similarity in item.relinks:
-                    self._relink(item.row["article_id"], later_id, similarity)
+                    if self._relink(item.row["article_id"], later_id, similarity):
+                        counts["duplicates"] += 1
             self._resolve_failures([item.row["url"] for item in self.pending], now)
         self.pending.clear()
         self._pending_hash.clear()
@@ -254,9 +255,14 @@ class ArticleWriter:
                 [now, *chunk, *chunk],
             )
 
-    def _relink(self, original: str, later_id: str, similarity: float) -> None:
-        """``later_id`` (and what pointed at it) now points at the earlier ``original``."""
+    def _relink(self, original: str, later_id: str, similarity: float) -> bool:
+        """``later_id`` (and what pointed at it) now points at the earlier ``original``.
+
+        True when ``later_id`` was not linked before: one more duplicate for the crawl's counts.
+        """
         conn = self.db.conn
+        before = conn.execute("SELECT duplicate_of FROM articles WHERE article_id = ?", [later_id]).fetchone()
+        newly_linked = before is not None and before[0] is None
         children = [
             row[0]
             for row in conn.execute("SELECT article_id FROM articles WHERE duplicate_of = ?", [later_id])
@@ -267,7 +273,7 @@ class ArticleWriter:
             [original, similarity, later_id],
         )
         if not children:
-            return
+            return newly_linked
         marks = ", ".join("?" * (len(children) + 1))
         bodies = dict(
             conn.execute(
@@ -283,6 +289,7 @@ class ArticleWriter:
                 "UPDATE articles SET duplicate_of = ?, similarity = ? WHERE article_id = ?",
                 [original, round(similarities[child], 4), child],
             )
+        return newly_linked
 
 
 # --- failures ---------------------------------------------------------------------------------------------

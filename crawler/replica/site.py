@@ -176,6 +176,19 @@ class ReplicaSite:
                 self.add_article(code, date=day, article_id=next_id, multipage=(code == "cjbd" and k == 1))
                 next_id += 1
                 count += 1
+        # A partner's republication of the first synthetic article, a day later under another id and
+        # channel, with its closing paragraph rewritten: the crawl stores it and links it to the original
+        # (duplicate_of).
+        original = max(300000, next_id - count)
+        paragraphs = synthetic_paragraphs(original)
+        self.add_article(
+            "scyw",
+            title=f"(转载){CHANNELS['scxw']}合成稿件{original}",
+            date=(SYNTHETIC_ANCHOR + timedelta(days=1)).isoformat(),
+            article_id=next_id,
+            paragraphs=paragraphs[:-1] + ["本文转载自合作媒体，内容有删节。"],
+        )
+        next_id += 1
         codes = list(CHANNELS)
         for k in range(self.extra_articles):
             day = (SYNTHETIC_ANCHOR - timedelta(days=k % 30)).isoformat()

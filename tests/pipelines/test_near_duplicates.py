@@ -38,7 +38,8 @@ def test_a_channel_reissue_of_a_partner_article_links_to_it(crawl, query):
     reissue = article(
         "219520", text("metro_reissue"), published_at="2024-11-19T15:02:00+08:00", source="中国新闻网"
     )
-    crawl([reissue, partner])  # the original is crawled second: the re-issue is relinked to it
+    run = crawl([reissue, partner])  # the original is crawled second: the re-issue is relinked to it
+    assert run.stat("new") == 2 and run.stat("duplicates") == 1
     rows = query("SELECT article_id, duplicate_of, similarity FROM articles ORDER BY article_id")
     assert rows == [
         {"article_id": "219471", "duplicate_of": None, "similarity": None},
@@ -70,7 +71,8 @@ def test_an_original_crawled_after_its_copies_becomes_their_target(crawl, query)
     late = "2024-04-12T08:00:00+08:00"
     crawl([article("207530", text("aigc_reissue"), published_at=late)])
     crawl([article("207540", text("aigc_reissue") + "\n(完)", published_at=late)])
-    crawl([article("207510", text("aigc_original"))])
+    run = crawl([article("207510", text("aigc_original"))])
+    assert run.stat("duplicates") == 1  # 207530 becomes a copy now; 207540 already was one (of 207530)
 
     rows = query("SELECT article_id, duplicate_of, similarity FROM articles ORDER BY article_id")
     assert [(r["article_id"], r["duplicate_of"]) for r in rows] == [
