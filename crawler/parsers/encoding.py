@@ -6,6 +6,7 @@ gb2312 and gbk are decoded as their superset gb18030 (pages labelled gb2312 rout
 from __future__ import annotations
 
 import codecs
+from functools import lru_cache
 
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
@@ -24,6 +25,7 @@ class UnknownEncoding(LookupError):
     """An encoding name that Python does not know."""
 
 
+@lru_cache(maxsize=256)  # a crawl meets a handful of labels; w3lib's lookup costs a few microseconds
 def normalise_encoding(name: str) -> str:
     """The codec to decode ``name`` with ("GB2312" -> "gb18030"); UnknownEncoding when there is none."""
     label = name.strip().strip("\"'").lower()

@@ -6,7 +6,7 @@ import pytest
 from lxml import etree
 
 from crawler.parsers import rules
-from crawler.parsers.article import _has_meta_in_text
+from crawler.parsers.article import _has_meta_in_text, _text_owners
 from crawler.parsers.text import lines_of, walk, walked_as_block
 
 PIECES = [
@@ -61,3 +61,23 @@ def test_furniture_and_captions_are_not_walked_as_blocks():
         etree.HTMLParser(),
     ).find("body")
     assert [walked_as_block(el) for el in body] == [False, False, False, False, False, True]
+
+
+TEXT_WITH = etree.XPath("descendant::text()[contains(., $label)]")
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<div>a<span>x<b>来源1</b>y</span>来源2<i>来源3</i></div>来源4<p>来源5</p>",
+        "<p>来源<a>来源<b>b</b>来源</a>来源</p><script>来源</script>来源",
+        "<div><p>无</p></div>",
+        "来源<div><div><div>x</div>来源<br>来源</div>来源</div>",
+    ],
+)
+def test_text_owners_equal_the_xpath_in_document_order(html):
+    body = etree.fromstring(f"<html><body>{html}</body></html>", etree.HTMLParser()).find("body")
+    expected = [
+        n.getparent().getparent() if n.is_tail else n.getparent() for n in TEXT_WITH(body, label="来源")
+    ]
+    assert _text_owners(body, "来源") == expected
