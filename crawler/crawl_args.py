@@ -6,6 +6,7 @@ Every function raises ``CrawlArgumentError`` with a one-line message a user can 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import SplitResult, urlsplit
 
 from crawler.channels import CHANNELS
 from crawler.timewindow import BadMoment, parse_moment
@@ -27,6 +28,15 @@ def parse_when(text: str, now: datetime, *, name: str = "--since", end_of_day: b
     if end_of_day and moment != parse_moment(text, now):
         moment -= timedelta(seconds=1)
     return moment
+
+
+def parse_base_url(value: str) -> tuple[str, SplitResult]:
+    """The site (or replica) origin the crawl starts from: an http(s) URL, without a trailing slash."""
+    base = str(value).strip().rstrip("/")
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise CrawlArgumentError(f"SCNEWS_BASE_URL: {value!r} is not an http(s) URL")
+    return base, parts
 
 
 def parse_channels(text: str | None) -> list[str]:

@@ -27,7 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from crawler.crawl_args import CrawlArgumentError, parse_channels, parse_positive_int, parse_when
+from crawler.crawl_args import (
+    CrawlArgumentError,
+    parse_base_url,
+    parse_channels,
+    parse_positive_int,
+    parse_when,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -111,6 +117,13 @@ def validate(options: CrawlOptions) -> None:
         options.settings[name.strip()] = setting
     if options.replica and options.replica_url:
         raise CrawlArgumentError("--replica and --replica-url exclude each other")
+    # Settings the spider reads, checked here so that a bad one is a line before anything starts.
+    if "SCNEWS_BASE_URL" in options.settings:
+        parse_base_url(options.settings["SCNEWS_BASE_URL"])
+    if "SCNEWS_FIRST_RUN_SINCE" in options.settings:
+        parse_when(options.settings["SCNEWS_FIRST_RUN_SINCE"], now, name="SCNEWS_FIRST_RUN_SINCE")
+    if "SCNEWS_MAX_PAGES" in options.settings:
+        parse_positive_int(options.settings["SCNEWS_MAX_PAGES"], "SCNEWS_MAX_PAGES")
 
 
 def build_settings(options: CrawlOptions, base_url: str | None, progress: bool):
@@ -337,5 +350,8 @@ def _crawl(settings, options: CrawlOptions) -> tuple[dict[str, Any], str | None]
     process.crawl(crawler, **kwargs)
     _filter_tracebacks()
     process.start()
-    stats = crawler.stats.get_stats() if crawler.stats else {}
+    try:
+        stats = crawler.stats.get_stats()
+    except RuntimeError:  # the crawl never started: its spider could not be made
+        stats = {}
     return stats, stats.get("finish_reason")

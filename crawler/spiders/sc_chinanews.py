@@ -15,6 +15,7 @@ but every URL the spider records (articles, failures) is the canonical site URL.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,7 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
 from crawler.crawl_args import (
     CrawlArgumentError,
+    parse_base_url,
     parse_bool,
     parse_channels,
     parse_positive_int,
@@ -104,12 +106,18 @@ class ScChinanewsSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        try:
+            return cls._configured(crawler, *args, **kwargs)
+        except CrawlArgumentError as exc:
+            # `scrapy crawl -a ...` with a bad value: one line and exit status 2, like `scnews crawl`.
+            print(f"{cls.name}: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+
+    @classmethod
+    def _configured(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        base = (settings.get("SCNEWS_BASE_URL") or SITE_ORIGIN).rstrip("/")
-        parts = urlsplit(base)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise CrawlArgumentError(f"SCNEWS_BASE_URL: {base!r} is not an http(s) URL")
+        base, parts = parse_base_url(settings.get("SCNEWS_BASE_URL") or SITE_ORIGIN)
         spider.base = base
         spider.base_netloc = parts.netloc.lower()
         spider.base_is_site = is_site_host(parts.hostname)

@@ -1,7 +1,10 @@
 """What cron relies on: the lock, exit codes, one-line errors, the generic-share alarm."""
 
+import os
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 from e2e_helpers import crawl, crawl_command, last_run, rows
 
@@ -40,6 +43,9 @@ def test_bad_arguments_print_one_line(tmp_path):
         (["--max-pages", "x"], "--max-pages"),
         (["-s", "DOWNLOAD_DELAY"], "--set"),
         (["--replica", "--since", "2d"], "--replica"),
+        (["-s", "SCNEWS_BASE_URL=foo"], "SCNEWS_BASE_URL"),
+        (["-s", "SCNEWS_FIRST_RUN_SINCE=bogus"], "SCNEWS_FIRST_RUN_SINCE"),
+        (["-s", "SCNEWS_MAX_PAGES=0"], "SCNEWS_MAX_PAGES"),
     ):
         result = crawl(db, "http://127.0.0.1:9", *args)
         assert result.returncode == 2, (args, result.stderr)
@@ -84,3 +90,18 @@ def test_generic_share_above_threshold_exits_3(tmp_path, replica_factory):
     assert result.returncode == 3, result.stderr
     assert last_run(db)[0] == "generic-share-exceeded"
     assert "generic layer" in result.stderr
+
+
+def test_scrapy_crawl_with_a_bad_argument_prints_one_line(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "sc_chinanews", "-a", "since=last tuesday"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "SCNEWS_DB": str(tmp_path / "news.db")},
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("sc_chinanews: --since: not a valid date")

@@ -3,7 +3,6 @@
 import pytest
 from scrapy.utils.test import get_crawler
 
-from crawler.crawl_args import CrawlArgumentError
 from crawler.spiders.sc_chinanews import ScChinanewsSpider
 
 SITE = "https://www.sc.chinanews.com.cn"
@@ -45,12 +44,17 @@ def test_request_records_the_canonical_article_url():
     assert request.errback == spider.on_error
 
 
-def test_window_and_arguments_are_validated_at_start():
+def test_window_and_arguments_are_validated_at_start(capsys):
     spider = _spider(channels="cjbd", since="2024-04-01", until="2024-04-05")
     assert spider.channels == ["cjbd"]
     assert spider.in_window("2024-04-01") and spider.in_window("2024-04-05")
     assert not spider.in_window("2024-03-31") and not spider.in_window("2024-04-06")
-    with pytest.raises(CrawlArgumentError):
-        _spider(since="last week")
-    with pytest.raises(CrawlArgumentError):
-        _spider(since="2024-04-05", until="2024-04-01")
+    for bad, message in (
+        ({"since": "last week"}, "--since: not a valid date"),
+        ({"since": "2024-04-05", "until": "2024-04-01"}, "--until is before --since"),
+    ):
+        with pytest.raises(SystemExit) as stop:
+            _spider(**bad)
+        assert stop.value.code == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"sc_chinanews: {message}") and err.count("\n") == 1, err
