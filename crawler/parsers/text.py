@@ -113,8 +113,12 @@ def walk(root: etree._Element, drop=_NOTHING, captions=_NOTHING, *, after=None) 
                         kind = _TEXT
                     if kind == _TEXT:
                         ident = child.get("id")
-                        if ident:
-                            kind = _kind(ident, False)
+                        if ident:  # an id says furniture or nothing (a caption is said by class only)
+                            id_kind = kinds.get(ident)
+                            if id_kind is None:
+                                id_kind = _kind(ident, True)
+                            if id_kind == _FURNITURE:
+                                kind = _FURNITURE
                     if kind == _FURNITURE or (drop and child in drop):
                         pass
                     elif kind == _CAPTION or ctag == "figcaption" or (captions and child in captions):
@@ -128,13 +132,29 @@ def walk(root: etree._Element, drop=_NOTHING, captions=_NOTHING, *, after=None) 
                     elif ctag in _BLOCK:
                         if parts:
                             flush()
-                        blocks.append(child)
-                        visit(child, in_link)
-                        if parts:
-                            flush()
-                        blocks.pop()
-                    else:
+                        if len(child):
+                            blocks.append(child)
+                            visit(child, in_link)
+                            if parts:
+                                flush()
+                            blocks.pop()
+                        else:  # a block leaf (<p> with text only): one line, without a call
+                            text = child.text
+                            if text and not text.isspace():
+                                parts.append(text)
+                                if in_link:
+                                    link += len(text.strip())
+                                blocks.append(child)
+                                flush()
+                                blocks.pop()
+                    elif len(child):
                         visit(child, in_link or ctag == "a")
+                    else:  # an inline leaf (<a>, <span>, <b> with text only): its text, without a call
+                        text = child.text
+                        if text and (parts or not text.isspace()):
+                            parts.append(text)
+                            if in_link or ctag == "a":
+                                link += len(text.strip())
             tail = child.tail
             if tail and (parts or not tail.isspace()):
                 parts.append(tail)
