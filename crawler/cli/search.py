@@ -81,6 +81,9 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except BrokenPipeError:
             sys.stderr.close()  # `scnews search ... | head`: stop quietly
             sys.exit(0)
+        except OSError as exc:  # an --output file that cannot be written, a full disk, ...
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
 
     return wrapper
 

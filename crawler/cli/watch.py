@@ -105,9 +105,10 @@ def run_command(name: str | None, fmt: str, output: str | None, peek: bool, db_p
 
     Example: scnews watch run --format atom --output /var/www/scnews-watches.xml
     """
-    from crawler.search.watch import atom_feed, run_watches
+    from crawler.search.watch import atom_feed, mark_reported, run_watches
 
-    results = run_watches(open_db(db_path), name, update=not peek)
+    db = open_db(db_path)
+    results = run_watches(db, name, update=False)
     if fmt == "atom":
         text = atom_feed(results)
     elif fmt == "json":
@@ -136,6 +137,9 @@ def run_command(name: str | None, fmt: str, output: str | None, peek: bool, db_p
         click.echo(f"{total} new article{'s' if total != 1 else ''} written to {output}", err=True)
     elif text:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+    if not peek:
+        mark_reported(db, results)  # only once delivered: a failed write reports them again next time
 
 
 def _public(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -31,6 +31,7 @@ class WatchResult:
     query: str
     filters: dict[str, Any]
     articles: list[dict[str, Any]] = field(default_factory=list)
+    upto_rowid: int = 0  # what marking this result reported moves the watch past
 
 
 def _now() -> str:
@@ -75,7 +76,11 @@ def remove_watch(db: Database, name: str) -> None:
 
 
 def run_watches(db: Database, name: str | None = None, *, update: bool = True) -> list[WatchResult]:
-    """New matches of one watch (or all), newest first; marks them reported unless ``update`` is False."""
+    """New matches of one watch (or all), newest first; marks them reported unless ``update`` is False.
+
+    A caller that delivers the results somewhere that can fail (a file) passes ``update=False`` and calls
+    ``mark_reported`` once they are delivered, so a failed delivery loses nothing.
+    """
     watches = list_watches(db)
     if name is not None:
         watches = [w for w in watches if w["name"] == name]
@@ -94,16 +99,23 @@ def run_watches(db: Database, name: str | None = None, *, update: bool = True) -
             upto_rowid=upto,
         )
         articles = list(search.run(db, refresh=False))
-        results.append(WatchResult(watch["name"], watch["query"], watch["filters"], articles))
-    if update and watches:
-        with db.atomic():
-            for watch in watches:
-                db.execute(
-                    "UPDATE watches SET last_run = ?, last_rowid = max(coalesce(last_rowid, 0), ?) "
-                    "WHERE name = ?",
-                    [_now(), upto, watch["name"]],
-                )
+        results.append(WatchResult(watch["name"], watch["query"], watch["filters"], articles, upto))
+    if update:
+        mark_reported(db, results)
     return results
+
+
+def mark_reported(db: Database, results: list[WatchResult]) -> None:
+    """Move each watch past what ``results`` reported (the next run starts after it)."""
+    if not results:
+        return
+    with db.atomic():
+        for result in results:
+            db.execute(
+                "UPDATE watches SET last_run = ?, last_rowid = max(coalesce(last_rowid, 0), ?) "
+                "WHERE name = ?",
+                [_now(), result.upto_rowid, result.name],
+            )
 
 
 def atom_feed(

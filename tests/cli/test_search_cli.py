@@ -291,3 +291,10 @@ def test_many_pending_articles_are_announced_then_found(tmp_path):
     assert "indexing 2100 new or changed articles for search (once) ..." in result.stderr
     assert len(result.stdout.splitlines()) == 21
     assert scnews("search", "大佛", "--format", "ndjson", db=path).stderr == ""
+
+
+def test_export_to_a_folder_that_does_not_exist_is_one_line(db_path, tmp_path):
+    target = tmp_path / "missing" / "out.csv"
+    result = scnews("export", "--format", "csv", "--output", str(target), db=db_path, ok=False)
+    assert_one_line_error(result, "No such file or directory")
+    assert result.returncode == 1

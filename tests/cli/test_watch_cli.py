@@ -160,3 +160,15 @@ def test_duplicate_name_and_rm(db_path):
     assert result.returncode != 0 and "already exists" in result.stderr
     scnews(db_path, "watch", "rm", "dayun")
     assert json.loads(scnews(db_path, "watch", "list", "--format", "json").stdout) == []
+
+
+def test_an_output_file_that_cannot_be_written_loses_nothing(db_path, tmp_path):
+    scnews(db_path, "watch", "add", "xiongmao", "熊猫")
+    new_article(db_path, "5009", "大熊猫新馆开放", "熊猫馆今日开放。")
+    result = scnews(db_path, "watch", "run", "--output", str(tmp_path / "missing" / "new.txt"), ok=False)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {tmp_path / 'missing' / 'new.txt'}: No such file or directory"
+    ]
+    # Not delivered, so not marked as reported: the next run still has it.
+    assert [a["article_id"] for a in run_json(db_path)[0]["articles"]] == ["5009"]
