@@ -6,9 +6,21 @@ import click
 
 
 @click.command("replica")
-@click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0: a free one).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: a free one).",
+)
 @click.option("--no-faults", is_flag=True, help="Serve only good pages (no 404, 500, 429, slow page, ...).")
-@click.option("--articles", type=int, default=0, metavar="N", help="Add N synthetic articles (benchmarks).")
+@click.option(
+    "--articles",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help="Add N synthetic articles (benchmarks).",
+)
 def replica_command(port: int, no_faults: bool, articles: int) -> None:
     """Serve a small copy of the site, built from the fixtures, until interrupted.
 
@@ -22,7 +34,7 @@ def replica_command(port: int, no_faults: bool, articles: int) -> None:
     from crawler.replica import ReplicaServer, ReplicaSite
 
     try:
-        server = ReplicaServer(ReplicaSite(faults=not no_faults, extra_articles=max(0, articles)), port=port)
+        server = ReplicaServer(ReplicaSite(faults=not no_faults, extra_articles=articles), port=port)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
     summary = server.site.summary()
