@@ -59,8 +59,6 @@ def test_empty_page_gives_empty_listing():
 def test_the_article_fixtures_channel_list_reads_as_a_list():
     """fixtures/articles/14-channel-list (written for the article parser, which must refuse it) is a list."""
     folder = CASES.parent / "articles" / "14-channel-list"
-    if not folder.exists():
-        pytest.skip("fixture not present")
     listing = parse_listing(
         (folder / "page.html").read_bytes(), "https://www.sc.chinanews.com.cn/cjbd/index.shtml"
     )
