@@ -500,6 +500,8 @@ class _Extractor:
             d.values["published_at"] = d.page_date.iso()
             if d.page_date.year_from_url:
                 d.warn("year-from-url")
+            if d.page_date.stale_relative:
+                d.warn("stale-relative-date")
             if url_date and d.page_date.value.date() != url_date:
                 d.warn("date-mismatch-url")
         elif url_date:

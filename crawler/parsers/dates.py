@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
 CHINA = timezone(timedelta(hours=8))
@@ -44,6 +44,10 @@ RELATIVE = re.compile(
 class PageDate:
     value: datetime  # naive, China time
     year_from_url: bool = False
+    # A relative form ("今天 10:57", "3小时前") that, read against the fetch time, falls on another day than
+    # the URL's: the page was rendered earlier than fetched (a cached or replayed copy), so the day is the
+    # URL's, with the clock of a day-word form ("今天 10:57") and midnight for an offset form.
+    stale_relative: bool = False
 
     def iso(self) -> str:
         return iso_china(self.value)
@@ -89,6 +93,10 @@ def find_date(
         match = RELATIVE.search(text)
         if match:
             value = parse_relative(match.group(0), reference)
+            if value is not None and url_date is not None and value.date() != url_date:
+                rule = _relative_rule(" ".join(match.group(0).split()))
+                clock = rule[2] if rule and rule[0] == "day" else time(0)
+                return PageDate(datetime.combine(url_date, clock), stale_relative=True)
             if value is not None:
                 return PageDate(value)
     return None

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from crawler.parsers import NotAnArticle, parse_article
@@ -199,3 +201,15 @@ def test_malformed_urls_do_not_break_the_parse():
     assert [i.url for i in a.images] == ["http://www.sc.chinanews.com/ok.jpg"]
     a = parse_article(layout_2024(), "http://[bad/cjbd/2024-04-11/1.html")
     assert (a.article_id, a.title) == (None, "四川如何发展AIGC产业")
+
+
+def test_a_stale_relative_date_takes_the_urls_day_and_says_so():
+    # Fixture 20 ("今天 10:57", URL dated 2024-09-10) fetched two years later, as from a cached copy.
+    folder = Path(__file__).resolve().parents[2] / "fixtures" / "articles" / "20-relative-date"
+    record = parse_article(
+        (folder / "page.html").read_bytes(),
+        "https://www.sc.chinanews.com.cn/scxw/2024-09-10/215601.shtml",
+        fetched_at="2026-11-27T09:00:00+08:00",
+    )
+    assert record.published_at == "2024-09-10T10:57:00+08:00"
+    assert record.warnings == ["stale-relative-date"]

@@ -49,6 +49,27 @@ def test_relative_forms_use_the_reference(text, expected):
     assert find_date(text, reference=REF).iso() == expected
 
 
+def test_relative_form_on_the_urls_day_is_kept():
+    found = find_date("3小时前", reference=REF, url_date=date(2024, 4, 11))
+    assert found.iso() == "2024-04-11T09:00:00+08:00" and not found.stale_relative
+    yesterday = find_date("昨天 23:50", reference=REF, url_date=date(2024, 4, 10))
+    assert yesterday.iso() == "2024-04-10T23:50:00+08:00"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("今天 10:57", "2024-09-10T10:57:00+08:00"),  # the clock of a day-word form still holds
+        ("昨天 08:30", "2024-09-10T08:30:00+08:00"),
+        ("3小时前", "2024-09-10T00:00:00+08:00"),  # an offset form says nothing about the time of day
+    ],
+)
+def test_relative_form_from_a_page_rendered_another_day_takes_the_urls_day(text, expected):
+    # Fetched 2024-04-11, URL dated 2024-09-10: "今天" cannot be the fetch day; the page is a stale copy.
+    found = find_date(text, reference=REF, url_date=date(2024, 9, 10))
+    assert found.iso() == expected and found.stale_relative
+
+
 def test_relative_form_without_reference_is_no_date():
     assert find_date("3小时前") is None
 
