@@ -285,6 +285,7 @@ def _locked_run(options: CrawlOptions, db_path: Path, out: TextIO, err: TextIO) 
         )
         if code == EXIT_OK and total and generic / total > threshold:
             status, code = "generic-share-exceeded", EXIT_GENERIC_SHARE
+        counts["indexed"] = _index_new_articles(db, err)
         finish_run(db, run_id, status, counts)
         db.close()
     for line in summary_lines(run_id, status, counts, time.monotonic() - started):
@@ -298,6 +299,19 @@ def _locked_run(options: CrawlOptions, db_path: Path, out: TextIO, err: TextIO) 
             file=err,
         )
     return code
+
+
+def _index_new_articles(db, err: TextIO) -> int | None:
+    """Bring the search index up to date with what this run stored, so the first search after a cron run is
+    instant and the change queue stays small. A failure here is told, and never fails the crawl: the next
+    search indexes the queue anyway."""
+    from crawler.search.index import index_pending
+
+    try:
+        return index_pending(db)
+    except Exception as exc:  # noqa: BLE001 - the crawl's data is committed; the index catches up later
+        print(f"scnews crawl: search index not updated ({type(exc).__name__}: {exc})", file=err)
+        return None
 
 
 def settings_value(options: CrawlOptions, name: str) -> Any:

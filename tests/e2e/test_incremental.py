@@ -23,6 +23,10 @@ def test_first_run_stores_all_second_fetches_none_then_an_added_article(tmp_path
     assert rows(db, "SELECT url, stage, reason FROM failures") == []
     assert last_run(db)[0] == "ok"
     assert "scnews crawl: ok" in first.stdout
+    # The run leaves the search index up to date: nothing queued, every stored article indexed.
+    assert rows(db, "SELECT count(*) FROM search_dirty") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM search_docs") == [(len(stored),)]
+    assert last_run(db)[1]["indexed"] == len(stored)
 
     before = len(site.requests())
     second = crawl(db, server.url)
