@@ -13,27 +13,13 @@ its write transaction, so a concurrent crawl of the same article cannot make two
 
 from __future__ import annotations
 
-from scrapy.crawler import Crawler
-
 from crawler.neardup import signature
 from crawler.storage import PendingArticle, article_row
 from pipelines.items import as_article
-from pipelines.session import session_for
+from pipelines.session import SessionPipeline
 
 
-class DedupePipeline:
-    def __init__(self, crawler: Crawler):
-        self.session = session_for(crawler)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
-        return cls(crawler)
-
-    def open_spider(self) -> None:
-        self.session.acquire()
-
-    def close_spider(self) -> None:
-        self.session.release()
+class DedupePipeline(SessionPipeline):
 
     def process_item(self, item):
         article = as_article(item)

@@ -123,3 +123,20 @@ def session_for(crawler: Crawler) -> StoreSession:
     if session is None:
         session = _sessions[crawler] = StoreSession(crawler)
     return session
+
+
+class SessionPipeline:
+    """Base of the pipelines sharing a crawl's StoreSession: opened with the spider, released after it."""
+
+    def __init__(self, crawler: Crawler):
+        self.session = session_for(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.session.acquire()
+
+    def close_spider(self) -> None:
+        self.session.release()

@@ -6,27 +6,15 @@ Counts go to the crawl stats as ``scnews/new``, ``scnews/changed``, ``scnews/unc
 
 from __future__ import annotations
 
-from scrapy.crawler import Crawler
-
 from crawler.storage import PendingArticle, article_row
 from pipelines.items import as_article
-from pipelines.session import session_for
+from pipelines.session import SessionPipeline
 
 
-class StorePipeline:
-    def __init__(self, crawler: Crawler):
-        self.session = session_for(crawler)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(crawler)
-
-    def open_spider(self) -> None:
-        self.session.acquire()
-
+class StorePipeline(SessionPipeline):
     def close_spider(self) -> None:
         self.session.flush()
-        self.session.release()
+        super().close_spider()
 
     def process_item(self, item):
         article = as_article(item)

@@ -19,7 +19,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.record import Article
 from pipelines.items import as_article
-from pipelines.session import session_for
+from pipelines.session import SessionPipeline
 
 SHORT_FORM_TEMPLATES = frozenset({"cns-video"})
 SHORT_FORM_CHANNELS = frozenset({"spxw", "tpxw"})
@@ -61,21 +61,11 @@ def problem(article: Article, min_body: int = 40, min_short_body: int = 5) -> st
     return None
 
 
-class ValidatePipeline:
+class ValidatePipeline(SessionPipeline):
     def __init__(self, crawler: Crawler):
-        self.session = session_for(crawler)
+        super().__init__(crawler)
         self.min_body = crawler.settings.getint("SCNEWS_MIN_BODY_CHARS", 40)
         self.min_short_body = crawler.settings.getint("SCNEWS_MIN_SHORT_BODY_CHARS", 5)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
-        return cls(crawler)
-
-    def open_spider(self) -> None:
-        self.session.acquire()
-
-    def close_spider(self) -> None:
-        self.session.release()
 
     def process_item(self, item):
         article = as_article(item)
