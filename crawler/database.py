@@ -46,7 +46,7 @@ def open_database(
 
 @migrations()
 def m001_core_tables(db: Database) -> None:
-    db["articles"].create(
+    db.table("articles").create(
         {
             "article_id": str,
             "url": str,
@@ -73,11 +73,11 @@ def m001_core_tables(db: Database) -> None:
         },
         pk="article_id",
     )
-    db["articles"].create_index(["published_at"])
-    db["articles"].create_index(["channel", "published_at"])
-    db["articles"].create_index(["source"])
-    db["articles"].create_index(["duplicate_of"])
-    db["article_versions"].create(
+    db.table("articles").create_index(["published_at"])
+    db.table("articles").create_index(["channel", "published_at"])
+    db.table("articles").create_index(["source"])
+    db.table("articles").create_index(["duplicate_of"])
+    db.table("article_versions").create(
         {
             "id": int,
             "article_id": str,
@@ -91,8 +91,8 @@ def m001_core_tables(db: Database) -> None:
         pk="id",
         foreign_keys=[("article_id", "articles", "article_id")],
     )
-    db["article_versions"].create_index(["article_id"])
-    db["failures"].create(
+    db.table("article_versions").create_index(["article_id"])
+    db.table("failures").create(
         {
             "id": int,
             "url": str,
@@ -107,8 +107,8 @@ def m001_core_tables(db: Database) -> None:
         },
         pk="id",
     )
-    db["failures"].create_index(["url", "stage"], unique=True)
-    db["failures"].create_index(["canonical_url"])
+    db.table("failures").create_index(["url", "stage"], unique=True)
+    db.table("failures").create_index(["canonical_url"])
     # Near-duplicate signatures (crawler/neardup.py): each article's MinHash (NUM_PERM little-endian uint32),
     # appended in id order (not keyed by a hash: random-key inserts slow down as the archive grows). A crawl
     # builds its LSH band index in memory from them, then reads only the rows added since.
@@ -116,7 +116,7 @@ def m001_core_tables(db: Database) -> None:
         "CREATE TABLE article_minhash (id INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE, "
         "minhash BLOB NOT NULL)"
     )
-    db["crawl_runs"].create(
+    db.table("crawl_runs").create(
         {
             "id": int,
             "started_at": str,
@@ -182,7 +182,7 @@ def m101_search_index(db: Database) -> None:
     for sql in SEARCH_TRIGGERS:
         db.execute(sql)
     db.execute("INSERT INTO search_dirty(doc, had_old) SELECT rowid, 0 FROM articles")
-    db["watches"].create(
+    db.table("watches").create(
         {
             "name": str,
             "query": str,

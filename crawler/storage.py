@@ -111,7 +111,8 @@ def row_to_article(row: dict[str, Any]) -> Article:
     """The record back from an ``articles`` row (bookkeeping columns dropped)."""
     values = {name: row.get(name) for name in RECORD_FIELDS}
     for name in _JSON_FIELDS:
-        values[name] = json.loads(values[name]) if values[name] else ({} if name == "field_layers" else [])
+        raw = values[name]
+        values[name] = json.loads(raw) if raw else ({} if name == "field_layers" else [])
     values["mirror"] = bool(values["mirror"])
     return Article.from_dict(values)
 
@@ -352,7 +353,8 @@ def start_run(db: Database, arguments: dict[str, Any]) -> int:
         "INSERT INTO crawl_runs (started_at, arguments, status) VALUES (?, ?, 'running')",
         [utc_now(), json.dumps(arguments, ensure_ascii=False, sort_keys=True, default=str)],
     )
-    return int(cursor.lastrowid)
+    assert cursor.lastrowid is not None  # an INSERT always has one
+    return cursor.lastrowid
 
 
 def finish_run(db: Database, run_id: int, status: str, counts: dict[str, Any]) -> None:
