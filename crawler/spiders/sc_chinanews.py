@@ -77,6 +77,15 @@ def failure_reason(failure: Any, timeout: float | None) -> tuple[str, int | None
 class ScChinanewsSpider(scrapy.Spider):
     name = "sc_chinanews"
 
+    # Set from the settings in from_crawler.
+    base: str
+    base_netloc: str
+    base_is_site: bool
+    max_pages: int
+    retry_limit: int
+    first_run_since: str
+    timeout: float
+
     def __init__(
         self,
         channels: str | None = None,
@@ -202,12 +211,8 @@ class ScChinanewsSpider(scrapy.Spider):
         self.logger.info("window from %s, channels %s", self.since.isoformat(), ",".join(self.channels))
 
         retry = failed_urls_to_retry(db, limit=self.retry_limit)
-        article_retries = {canonical_url(u): u for u in retry if parse_article_url(u)}
-        known = (
-            set()
-            if self.refresh
-            else known_article_ids(db, [parse_article_url(u).article_id for u in article_retries])
-        )
+        retried_ids = [parsed.article_id for parsed in map(parse_article_url, retry) if parsed]
+        known = set() if self.refresh else known_article_ids(db, retried_ids)
         for url in retry:
             if not self.on_site(url):
                 continue
@@ -253,15 +258,19 @@ class ScChinanewsSpider(scrapy.Spider):
                 stats.inc_value("scnews/offsite_links")
         candidates = [i for i in on_site if self.in_window(i.date)]
         stats.inc_value("scnews/list_items", len(on_site))
-        ids = {parse_article_url(i.url).article_id: i for i in candidates}
+        # The list parser keeps article URLs only, so each candidate parses.
+        ids = {
+            parsed.article_id: (item, parsed)
+            for item in candidates
+            if (parsed := parse_article_url(item.url)) is not None
+        }
         fresh = {k: v for k, v in ids.items() if k not in self.seen_ids}
         known = set() if self.refresh else known_article_ids(self.open_db(), fresh)
-        for article_id, item in fresh.items():
+        for article_id, (item, parsed) in fresh.items():
             self.seen_ids.add(article_id)
             if article_id in known:
                 stats.inc_value("scnews/skipped_known")
                 continue
-            parsed = parse_article_url(item.url)
             # A list linking a later page of an article: fetch its first page (the rest follow from it).
             yield self.request(item.url if parsed.page == 1 else parsed.canonical, self.parse_article)
 
@@ -281,7 +290,7 @@ class ScChinanewsSpider(scrapy.Spider):
     def fetched_at(self) -> str:
         return datetime.now(CHINA).isoformat(timespec="seconds")
 
-    def _parse(self, response: Response, site_url: str):
+    def read_article(self, response: Response, site_url: str):
         from crawler.parsers import NotAnArticle, parse_article
 
         try:
@@ -305,7 +314,7 @@ class ScChinanewsSpider(scrapy.Spider):
         return [pages[n] for n in sorted(pages)]
 
     def parse_article(self, response: Response, site_url: str):
-        result = self._parse(response, self.page_url(response, site_url))
+        result = self.read_article(response, self.page_url(response, site_url))
         if isinstance(result, Exception):
             self.fail(site_url, "parse", getattr(result, "reason", None) or str(result) or "not an article")
             return
@@ -320,7 +329,7 @@ class ScChinanewsSpider(scrapy.Spider):
         yield from self.emit(result, site_url)
 
     def parse_more(self, response: Response, site_url: str, article, rest: list[str], page: int):
-        part = self._parse(response, self.page_url(response, site_url, page))
+        part = self.read_article(response, self.page_url(response, site_url, page))
         if isinstance(part, Exception):
             reason = getattr(part, "reason", None) or str(part) or "not an article"
             self.fail(site_url, "parse", f"page {page}: {reason}")
