@@ -85,7 +85,7 @@ class CrawlOptions:
     channels: str | None = None
     since: str | None = None
     until: str | None = None
-    max_pages: int | None = None
+    max_pages: int | str | None = None  # as typed; check_arguments makes it an int
     refresh: bool = False
     replica: bool = False  # start the bundled replica and crawl it
     replica_url: str | None = None  # crawl a replica already running there
@@ -249,7 +249,8 @@ def _locked_run(options: CrawlOptions, db_path: Path, out: TextIO, err: TextIO) 
     }
     run_id = start_run(db, arguments)
     started = time.monotonic()
-    status, code, stats = "failed", EXIT_FAILED, {}
+    status, code = "failed", EXIT_FAILED
+    stats: dict[str, Any] = {}
     try:
         if options.replica:
             from crawler.replica import ReplicaServer, ReplicaSite

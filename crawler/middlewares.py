@@ -51,10 +51,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     async def _wait(self, seconds: float) -> None:
         if seconds > 0:
-            self.crawler.stats.inc_value("scnews/retry_wait_seconds", seconds)
+            self.crawler.stats.inc_value("scnews/retry_wait_seconds", seconds)  # type: ignore[arg-type]
             await asyncio.sleep(seconds)
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Scrapy 2.14+ signatures (no spider argument); the base class still declares the old ones.
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         delay = self._backoff(request)
@@ -72,7 +75,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         await self._wait(delay)
         return retry
 
-    async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception
+    ) -> Request | Response | None:
         if request.meta.get("dont_retry", False) or not isinstance(exception, self.exceptions_to_retry):
             return None
         retry = self._retry(request, exception)

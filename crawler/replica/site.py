@@ -145,6 +145,7 @@ class ReplicaSite:
     def _add_continuations(self, path: str, body: bytes, title: str, date: str) -> None:
         """Synthetic ``_2`` (...) pages for a fixture whose pager links pages the fixtures do not hold."""
         parsed = parse_article_url(path)
+        assert parsed is not None  # only article paths get here
         text = body.decode("latin-1")
         stem, ext = path.rsplit(".", 1)
         n = 2
@@ -320,7 +321,7 @@ class ReplicaSite:
         with self._lock:
             return {
                 "articles": sum(
-                    1 for p in self.pages if parse_article_url(p) and parse_article_url(p).page == 1
+                    1 for p in self.pages if (url := parse_article_url(p)) is not None and url.page == 1
                 ),
                 "channels": len({e.channel for e in self.entries.values()}),
                 "faults": self.faults,

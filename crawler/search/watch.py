@@ -58,7 +58,7 @@ def add_watch(db: Database, name: str, query: str, filters: Filters) -> dict[str
         "last_rowid": _max_rowid(db),
     }
     with db.atomic():
-        db["watches"].insert(row)
+        db.table("watches").insert(row)
     return row
 
 
