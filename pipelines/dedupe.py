@@ -20,7 +20,6 @@ from pipelines.session import SessionPipeline
 
 
 class DedupePipeline(SessionPipeline):
-
     def process_item(self, item):
         article = as_article(item)
         if article is None or not article.article_id:

@@ -21,9 +21,7 @@ from crawler.cli.options import db_option
     "Default: the start of the last successful run (two days back on a first run).",
 )
 @click.option("--until", metavar="DATE", help="End of the window (a date, inclusive).")
-@click.option(
-    "--max-pages", metavar="N", help="List pages to read per channel at most (default 10)."
-)
+@click.option("--max-pages", metavar="N", help="List pages to read per channel at most (default 10).")
 @click.option("--refresh", is_flag=True, help="Fetch articles in the window again even if already stored.")
 @click.option("--replica", is_flag=True, help="Start the bundled offline replica of the site and crawl it.")
 @click.option("--replica-url", metavar="URL", help="Crawl a replica already running there (scnews replica).")

@@ -30,5 +30,3 @@ def rows(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
 def last_run(db: Path) -> tuple[str, dict]:
     status, counts = rows(db, "SELECT status, counts FROM crawl_runs ORDER BY id DESC LIMIT 1")[0]
     return status, json.loads(counts)
-
-

@@ -34,7 +34,7 @@ def get(server, path, host=None):
 def test_old_layout_list_is_gb2312_declared_in_meta_only(server):
     status, headers, body = get(server, "/bwbd/index.shtml")
     assert (status, headers["Content-Type"]) == (200, "text/html")
-    assert b'charset=gb2312' in body and b'<ul class="paging">' in body
+    assert b"charset=gb2312" in body and b'<ul class="paging">' in body
     assert "本网报道".encode("gb18030") in body
 
 
