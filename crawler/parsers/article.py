@@ -79,7 +79,8 @@ _LINKS = etree.XPath("//body//a")
 _LINK_TEXT = etree.XPath("//body//a//text()")
 _PAGE_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style)]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+# collect_ids=False: nothing looks elements up by id through libxml2 (ids go through select.PageIndex)
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, collect_ids=False)
 
 LAYER_FIELDS = ("title", "published_at", "source", "editor", "body", "disclaimer", "authors")
 
