@@ -161,7 +161,13 @@ def walk(root: etree._Element, drop=_NOTHING, captions=_NOTHING, *, after=None) 
                 if in_link:
                     link += len(tail.strip())
 
-    visit(root, root.tag == "a", after)
+    try:
+        visit(root, root.tag == "a", after)
+    finally:
+        # visit calls itself through its closure cell, a reference cycle that only the garbage collector
+        # would free (with the events, the lines and the page's whole tree it holds on to, and the
+        # collections its allocations trigger): broken here, everything is freed when the walk returns
+        visit = None
     if parts:
         flush()
     return events
