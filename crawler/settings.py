@@ -8,8 +8,10 @@ NEWSPIDER_MODULE = "crawler.spiders"
 
 # Politeness (the crawl's defaults are for the live site; `scnews crawl --replica` relaxes them for loopback)
 ROBOTSTXT_OBEY = True
+# Operators should name themselves and a contact through $SCNEWS_USER_AGENT, e.g.
+# "scnews/0.1 (news monitoring; contact: desk@example.org)".
 USER_AGENT = os.environ.get("SCNEWS_USER_AGENT") or (
-    "scnews/0.1 (news-monitoring crawler; +https://github.com/scnews/scnews)"
+    "scnews/0.1 (news-monitoring crawler of the Sichuan channel)"
 )
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
@@ -67,5 +69,4 @@ SCNEWS_DB = None
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
