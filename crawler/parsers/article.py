@@ -306,7 +306,7 @@ class _Extractor:
             scores[key] = scores.get(key, 0) + len(line.text)
         if not scores:
             return
-        best = max(scores, key=scores.get)
+        best = max(scores, key=scores.__getitem__)
         before = len(self.draft.values)
         self._take_body(walk(best, drop), "generic", stop_lines=True)
         if len(self.draft.values) > before:

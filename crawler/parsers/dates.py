@@ -90,11 +90,11 @@ def find_date(
                 if value is not None:
                     return PageDate(value, year_from_url=True)
     if reference is not None:
-        match = RELATIVE.search(text)
-        if match:
-            value = parse_relative(match.group(0), reference)
+        relative = RELATIVE.search(text)
+        if relative:
+            value = parse_relative(relative.group(0), reference)
             if value is not None and url_date is not None and value.date() != url_date:
-                rule = _relative_rule(" ".join(match.group(0).split()))
+                rule = _relative_rule(" ".join(relative.group(0).split()))
                 clock = rule[2] if rule and rule[0] == "day" else time(0)
                 return PageDate(datetime.combine(url_date, clock), stale_relative=True)
             if value is not None:
@@ -124,10 +124,10 @@ _PROBES = (datetime(2024, 4, 11, 12, 0, 0), datetime(2023, 9, 3, 20, 47, 13))
 
 @lru_cache(maxsize=4096)
 def _relative_rule(text: str):
-    readings = [_dateparser(text, probe) for probe in _PROBES]
-    if any(r is None for r in readings):
+    first, second = (_dateparser(text, probe) for probe in _PROBES)
+    if first is None or second is None:
         return None
-    (first, second), (p1, p2) = readings, _PROBES
+    p1, p2 = _PROBES
     if first - p1 == second - p2:
         return ("offset", first - p1, None)
     if first.time() == second.time() and (p1.date() - first.date()) == (p2.date() - second.date()):

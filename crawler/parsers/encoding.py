@@ -60,7 +60,7 @@ def decode_html(body: bytes | str, encoding: str | None = None) -> tuple[str, st
             body = body[len(bom) :]
         return body.decode(codec, errors="replace"), codec
     bom_codec, bom = read_bom(body)
-    if bom_codec:
+    if bom_codec and bom:  # read_bom gives both or neither
         codec = normalise_encoding(bom_codec)
         return body[len(bom) :].decode(codec, errors="replace"), codec
     declared = html_body_declared_encoding(body[:4096])

@@ -167,7 +167,7 @@ def walk(root: etree._Element, drop=_NOTHING, captions=_NOTHING, *, after=None) 
         # visit calls itself through its closure cell, a reference cycle that only the garbage collector
         # would free (with the events, the lines and the page's whole tree it holds on to, and the
         # collections its allocations trigger): broken here, everything is freed when the walk returns
-        visit = None
+        visit = None  # type: ignore[assignment]  # (only unbinds the name; nothing calls it after)
     if parts:
         flush()
     return events
