@@ -147,3 +147,14 @@ def test_articles_stored_while_serving_are_found(server):
             break
         time.sleep(0.1)
     assert [r["article_id"] for r in rows] == ["9001"]
+
+
+def test_a_malformed_query_shows_the_query_languages_message(server):
+    base, _, tmp = server
+    for url in (
+        f"{base}/scnews/articles_search?_search={quote(chr(34) + '成都')}",
+        f"{base}/scnews/search?q={quote(chr(34) + '成都')}",
+    ):
+        dom = dump_dom(url, tmp / "profile-error")
+        assert "unterminated quote in query" in dom, url
+        assert "raised exception" not in dom, url
