@@ -48,7 +48,13 @@ def make_datasette(path: Path):
     return Datasette(
         [str(path)],
         metadata=metadata,
-        settings={"default_page_size": 50, "sql_time_limit_ms": 3000, "allow_download": False},
+        # Bodies and disclaimers are long: HTML tables show their first 160 characters (JSON and CSV keep all).
+        settings={
+            "default_page_size": 50,
+            "sql_time_limit_ms": 3000,
+            "allow_download": False,
+            "truncate_cells_html": 160,
+        },
     )
 
 

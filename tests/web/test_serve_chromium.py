@@ -158,3 +158,14 @@ def test_a_malformed_query_shows_the_query_languages_message(server):
         dom = dump_dom(url, tmp / "profile-error")
         assert "unterminated quote in query" in dom, url
         assert "raised exception" not in dom, url
+
+
+def test_long_bodies_are_cut_in_html_tables_but_whole_in_json(server):
+    base, path, tmp = server
+    body = "九寨沟景区秋色正浓" + "游客络绎不绝。" * 60  # 429 characters
+    insert_sqlite3(path, {**ARTICLES[1], "article_id": "9002", "title": "九寨沟秋色", "body": body})
+    json_url = f"{base}/scnews/articles.json?_shape=array&article_id=9002"
+    rows = json.loads(urllib.request.urlopen(json_url, timeout=5).read())
+    assert rows[0]["body"] == body
+    dom = dump_dom(f"{base}/scnews/articles?article_id=9002", tmp / "profile-long")
+    assert body[:150] in dom and body not in dom and "…" in dom
