@@ -97,7 +97,7 @@ def m001_core_tables(db: Database) -> None:
             "id": int,
             "url": str,
             "canonical_url": str,  # crawler.urls.canonical_url(url): a success on a variant clears it
-            "stage": str,  # fetch, parse, validate, dedupe, store
+            "stage": str,  # fetch, parse, validate, normalize, dedupe, store
             "reason": str,
             "http_status": int,
             "attempts": int,

@@ -27,7 +27,7 @@ from crawler import neardup
 from crawler.record import RECORD_FIELDS, Article
 from crawler.urls import canonical_url
 
-FAILURE_STAGES = ("fetch", "parse", "validate", "dedupe", "store")
+FAILURE_STAGES = ("fetch", "parse", "validate", "normalize", "dedupe", "store")
 RETRY_STAGES = ("fetch", "parse")
 SUCCESS_STATUS = "ok"
 COMPLETED_STATUSES = (SUCCESS_STATUS, "generic-share-exceeded")

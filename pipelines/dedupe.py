@@ -20,7 +20,9 @@ from pipelines.session import SessionPipeline
 
 
 class DedupePipeline(SessionPipeline):
-    def process_item(self, item):
+    stage = "dedupe"
+
+    def handle(self, item):
         article = as_article(item)
         if article is None or not article.article_id:
             return item

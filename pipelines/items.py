@@ -26,3 +26,13 @@ def as_article(item: Any) -> Article | None:
             values["field_layers"] = values.get("field_layers") or {}
             return Article.from_dict(values)
     return None
+
+
+def item_url(item: Any) -> str | None:
+    """The item's URL, read without converting it (for recording an item that could not be processed)."""
+    if isinstance(item, Article):
+        return item.url
+    if ItemAdapter.is_item(item):
+        value = ItemAdapter(item).get("url")
+        return value if isinstance(value, str) else None
+    return None

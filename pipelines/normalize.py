@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from scrapy.crawler import Crawler
-
 from crawler.record import Article
 from crawler.urls import canonical_url, parse_article_url
 from pipelines.items import as_article
+from pipelines.session import SessionPipeline
 
 
 def tidy(text: str | None) -> str | None:
@@ -44,11 +43,9 @@ def normalise(article: Article) -> Article:
     return article
 
 
-class NormalizePipeline:
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
-        return cls()
+class NormalizePipeline(SessionPipeline):
+    stage = "normalize"
 
-    def process_item(self, item):
+    def handle(self, item):
         article = as_article(item)
         return item if article is None else normalise(article)

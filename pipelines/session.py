@@ -11,9 +11,11 @@ import os
 import sqlite3
 from collections import Counter
 from pathlib import Path
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from sqlite_utils import Database
 
@@ -21,6 +23,7 @@ from crawler import storage
 from crawler.database import ENV_VAR, open_database, resolve_db_path
 from crawler.neardup import NearDupIndex
 from crawler.storage import ArticleWriter, PendingArticle
+from pipelines.items import item_url
 
 logger = logging.getLogger(__name__)
 
@@ -126,10 +129,31 @@ def session_for(crawler: Crawler) -> StoreSession:
 
 
 class SessionPipeline:
-    """Base of the pipelines sharing a crawl's StoreSession: opened with the spider, released after it."""
+    """Base of the pipelines sharing a crawl's StoreSession: opened with the spider, released after it.
+
+    Subclasses implement ``handle(item)`` and name their ``stage``. An unexpected error in a step (a bug, an
+    item of the wrong shape) drops the item like a refusal does: written to ``failures`` with its reason,
+    never only logged.
+    """
+
+    stage: str
 
     def __init__(self, crawler: Crawler):
         self.session = session_for(crawler)
+
+    def handle(self, item: Any) -> Any:
+        raise NotImplementedError
+
+    def process_item(self, item: Any) -> Any:
+        try:
+            return self.handle(item)
+        except DropItem:
+            raise
+        except Exception as exc:  # noqa: BLE001 - recorded below, then dropped with the reason
+            url = item_url(item) or "(no url)"
+            reason = f"unexpected {type(exc).__name__}: {exc}"
+            self.session.record_failure(url, self.stage, reason)
+            raise DropItem(f"{reason}: {url}") from exc
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):

@@ -12,11 +12,13 @@ from pipelines.session import SessionPipeline
 
 
 class StorePipeline(SessionPipeline):
+    stage = "store"
+
     def close_spider(self) -> None:
         self.session.flush()
         super().close_spider()
 
-    def process_item(self, item):
+    def handle(self, item):
         article = as_article(item)
         if article is None or not article.article_id:
             return item

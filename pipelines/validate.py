@@ -62,12 +62,14 @@ def problem(article: Article, min_body: int = 40, min_short_body: int = 5) -> st
 
 
 class ValidatePipeline(SessionPipeline):
+    stage = "validate"
+
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
         self.min_body = crawler.settings.getint("SCNEWS_MIN_BODY_CHARS", 40)
         self.min_short_body = crawler.settings.getint("SCNEWS_MIN_SHORT_BODY_CHARS", 5)
 
-    def process_item(self, item):
+    def handle(self, item):
         article = as_article(item)
         if article is None:
             return item

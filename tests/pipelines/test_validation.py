@@ -58,3 +58,19 @@ def test_a_dict_with_the_record_fields_is_handled_like_an_article(crawl, query):
     assert query("SELECT article_id FROM articles") == [{"article_id": "300010"}]
     assert query("SELECT reason FROM failures") == [{"reason": "no title"}]
     assert run.passed[-1] == {"something": "else"}  # not an article: passed through untouched
+
+
+def test_an_item_that_breaks_a_step_is_dropped_and_recorded_not_lost(crawl, query):
+    # A dict item of the wrong shape (images as a string), as a foreign spider might yield: converting it
+    # fails inside the validate step; the item is dropped with the reason, and the crawl goes on.
+    broken = {**article("300020", "四川省" * 20).to_dict(), "images": "photo.jpg"}
+    good = article("300021", "四川省" * 20)
+    run = crawl([broken, good])
+
+    assert query("SELECT article_id FROM articles") == [{"article_id": "300021"}]
+    rows = query("SELECT url, stage, reason FROM failures")
+    assert [(r["url"], r["stage"]) for r in rows] == [
+        ("https://www.sc.chinanews.com.cn/cjbd/2024-04-11/300020.html", "validate")
+    ]
+    assert rows[0]["reason"].startswith("unexpected TypeError: ")
+    assert run.stat("dropped/validate") == 1 and len(run.dropped) == 1
