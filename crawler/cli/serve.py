@@ -48,7 +48,7 @@ def make_datasette(path: Path):
     return Datasette(
         [str(path)],
         metadata=metadata,
-        # Bodies and disclaimers are long: HTML tables show their first 160 characters (JSON and CSV keep all).
+        # Bodies and disclaimers are long: HTML tables show their first 160 characters (JSON, CSV: all).
         settings={
             "default_page_size": 50,
             "sql_time_limit_ms": 3000,
