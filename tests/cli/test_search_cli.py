@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "search"))
-from search_corpus import ARTICLES, row  # noqa: E402
+from search_corpus import ARTICLES, write_corpus  # noqa: E402
 
 from crawler.database import open_database  # noqa: E402
 
@@ -23,9 +23,9 @@ SCNEWS = str(Path(sys.executable).parent / "scnews")
 @pytest.fixture
 def db_path(tmp_path):
     path = tmp_path / "scnews.db"
+    write_corpus(path)
     db = open_database(path)
     with db.atomic():
-        db["articles"].upsert_all([row(a) for a in ARTICLES], pk="article_id", alter=True)
         db["article_versions"].insert(
             {
                 "article_id": "1001",

@@ -12,9 +12,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "search"))
-from search_corpus import ARTICLES, insert_sqlite3, row  # noqa: E402
-
-from crawler.database import open_database  # noqa: E402
+from search_corpus import ARTICLES, insert_sqlite3, write_corpus  # noqa: E402
 
 SCNEWS = str(Path(sys.executable).parent / "scnews")
 A = "{http://www.w3.org/2005/Atom}"
@@ -23,10 +21,7 @@ A = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture
 def db_path(tmp_path):
     path = tmp_path / "scnews.db"
-    db = open_database(path)
-    with db.atomic():
-        db["articles"].upsert_all([row(a) for a in ARTICLES], pk="article_id", alter=True)
-    db.conn.close()
+    write_corpus(path)
     return path
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from search_corpus import ARTICLES, row
+from search_corpus import write_corpus
 
 from crawler.database import open_database
 
@@ -10,10 +10,7 @@ from crawler.database import open_database
 def db_path(tmp_path):
     """A real SQLite file holding the corpus, written with sqlite-utils as the store pipeline does."""
     path = tmp_path / "scnews.db"
-    db = open_database(path)
-    with db.atomic():
-        db["articles"].upsert_all([row(a) for a in ARTICLES], pk="article_id", alter=True)
-    db.conn.close()
+    write_corpus(path)
     return path
 
 

@@ -128,6 +128,16 @@ def row(article: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def write_corpus(path) -> None:
+    """A real SQLite file holding the corpus, written with sqlite-utils as the store pipeline does."""
+    from crawler.database import open_database
+
+    db = open_database(path)
+    with db.atomic():
+        db.table("articles").upsert_all([row(a) for a in ARTICLES], pk="article_id", alter=True)
+    db.conn.close()
+
+
 def insert_sqlite3(path, article: dict[str, Any]) -> None:
     """Write one article with plain sqlite3, as another tool would (no scnews code involved)."""
     data = row(article)

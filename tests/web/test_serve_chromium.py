@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "search"))
-from search_corpus import ARTICLES, insert_sqlite3, row  # noqa: E402
+from search_corpus import ARTICLES, insert_sqlite3, write_corpus  # noqa: E402
 
 from crawler.database import open_database  # noqa: E402
 
@@ -27,10 +27,7 @@ TITLES = {a["article_id"]: a["title"] for a in ARTICLES}
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve")
     path = tmp / "scnews.db"
-    db = open_database(path)
-    with db.atomic():
-        db["articles"].upsert_all([row(a) for a in ARTICLES], pk="article_id", alter=True)
-    db.conn.close()
+    write_corpus(path)
     subprocess.run(
         [SCNEWS, "watch", "add", "dayun", "大运会", "--db", str(path)], check=True, capture_output=True
     )
