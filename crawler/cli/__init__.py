@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "export": "export:export_command",
     "stats": "stats:stats_command",
     "watch": "watch:watch_group",
+    "trend": "trend:trend_command",
     "serve": "serve:serve_command",
 }
 

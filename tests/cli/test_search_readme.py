@@ -19,6 +19,7 @@ COMMANDS = [
     ["watch", "list"],
     ["watch", "rm"],
     ["watch", "run"],
+    ["trend"],
     ["serve"],
 ]
 

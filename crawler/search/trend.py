@@ -1,0 +1,185 @@
+"""Trends: how many articles match each term, per day, week or month (China time).
+
+A term is a query in the search language (``成都``, ``人工智能 OR AIGC``), matched exactly as by ``scnews
+search``. Counting works on the index alone: a docid is ``epoch * SLOTS + slot`` (crawler/search/index.py),
+so ``docid / SLOTS`` is the publication second, which SQLite turns into a China-time day, week or month
+without reading the articles. Only the channel, source, editor and author filters join the articles.
+
+Periods are named by their first day: ``2024-04-08`` (a day, or the week starting that Monday) or
+``2024-04`` (a month). Every period of the range is listed, those without a match with 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from crawler.search.filters import Filters
+from crawler.search.index import SLOTS, epoch_of, index_pending
+from crawler.search.query import QueryError, parse, to_fts
+from crawler.timewindow import CHINA
+
+BYS = ("day", "week", "month")
+CHINA_OFFSET = 8 * 3600
+# The China-time day of a docid, then the first day of its period (SQLite date functions, UTC-free).
+_DAY = f"date(search_index.rowid / {SLOTS} + {CHINA_OFFSET}, 'unixepoch')"
+PERIOD_SQL = {
+    "day": _DAY,
+    "week": f"date({_DAY}, '-6 days', 'weekday 1')",  # the Monday on or before the day
+    "month": f"strftime('%Y-%m', {_DAY})",
+}
+MAX_PERIODS = 100_000  # a range this long is a typo (--by day since year 1)
+
+
+@dataclass
+class TrendResult:
+    terms: list[str]
+    by: str
+    periods: list[str]
+    counts: dict[str, list[int]]  # term -> one count per period
+    filters: Filters = field(default_factory=Filters)
+
+    def totals(self) -> dict[str, int]:
+        return {term: sum(values) for term, values in self.counts.items()}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "by": self.by,
+            "terms": self.terms,
+            "filters": self.filters.to_json(),
+            "totals": self.totals(),
+            "periods": [
+                {"period": p, **{t: self.counts[t][i] for t in self.terms}}
+                for i, p in enumerate(self.periods)
+            ],
+        }
+
+
+def period_of(day: date, by: str) -> str:
+    if by == "day":
+        return day.isoformat()
+    if by == "week":
+        return (day - timedelta(days=day.weekday())).isoformat()
+    return day.strftime("%Y-%m")
+
+
+def _next(start: date, by: str) -> date:
+    if by == "day":
+        return start + timedelta(days=1)
+    if by == "week":
+        return start + timedelta(days=7)
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _first_day(day: date, by: str) -> date:
+    if by == "week":
+        return day - timedelta(days=day.weekday())
+    if by == "month":
+        return day.replace(day=1)
+    return day
+
+
+def period_range(first: date, last: date, by: str) -> list[str]:
+    """Every period from the one holding ``first`` to the one holding ``last``, in order."""
+    out: list[str] = []
+    day = _first_day(first, by)
+    while day <= last:
+        out.append(period_of(day, by))
+        if len(out) > MAX_PERIODS:
+            raise QueryError(f"more than {MAX_PERIODS:,} periods: use a larger --by or a shorter window")
+        day = _next(day, by)
+    return out
+
+
+def _china_day(iso: str) -> date:
+    return datetime.fromisoformat(iso).astimezone(CHINA).date()
+
+
+def _count_sql(term_fts: str, filters: Filters, by: str) -> tuple[str, list[Any]]:
+    clauses = ["search_index MATCH ?"]
+    params: list[Any] = [term_fts]
+    lower, upper = filters.window()
+    if lower:
+        clauses.append("search_index.rowid >= ?")
+        params.append(epoch_of(lower) * SLOTS)
+    if upper:
+        clauses.append("search_index.rowid < ?")
+        params.append(epoch_of(upper) * SLOTS)
+    source = "search_index"
+    if filters.channel or filters.source or filters.editor or filters.author:
+        where, values = Filters(
+            channel=filters.channel, source=filters.source, editor=filters.editor, author=filters.author
+        ).where("a")
+        source += " JOIN search_docs d ON d.docid = search_index.rowid JOIN articles a ON a.rowid = d.doc"
+        clauses += where
+        params += values
+    sql = (
+        f"SELECT {PERIOD_SQL[by]} AS period, count(*) FROM {source} "
+        f"WHERE {' AND '.join(clauses)} GROUP BY period"
+    )
+    return sql, params
+
+
+def validate(terms: list[str], by: str, filters: Filters) -> list[str]:
+    """The FTS5 expression of each term; QueryError (one line) for a bad term, --by or filter."""
+    if not terms:
+        raise QueryError("give at least one term")
+    if by not in BYS:
+        raise QueryError(f"unknown period {by!r} (use {', '.join(BYS)})")
+    filters.validate()
+    expressions = []
+    for term in terms:
+        if not term.strip():
+            raise QueryError("a term is empty")
+        expressions.append(to_fts(parse(term)))
+    return expressions
+
+
+def trend(
+    db: Database, terms: list[str], *, by: str = "day", filters: Filters | None = None, refresh: bool = True
+) -> TrendResult:
+    """Matching articles per period for each term.
+
+    The range is the --since/--until window when given; otherwise (on each open side) it runs from the
+    first to the last period holding a match of any term.
+    """
+    filters = filters or Filters()
+    expressions = validate(terms, by, filters)
+    if refresh:
+        index_pending(db)
+    found: dict[str, dict[str, int]] = {}
+    for term, expression in zip(terms, expressions, strict=True):
+        sql, params = _count_sql(expression, filters, by)
+        found[term] = {period: n for period, n in db.execute(sql, params).fetchall()}
+    lower, upper = filters.window()
+    seen = sorted({p for counts in found.values() for p in counts})
+    if lower:
+        first = _china_day(lower)
+    elif seen:
+        first = _parse_period(seen[0])
+    else:
+        first = None
+    if upper:
+        last = _china_day(upper) - timedelta(days=1) if _is_midnight(upper) else _china_day(upper)
+    elif seen:
+        last = _parse_period(seen[-1])
+    else:
+        last = None
+    periods = period_range(first, last, by) if first and last else []
+    # Periods outside the listed range cannot hold matches (the window bounded the query), but keep any.
+    extra = [p for p in seen if p not in set(periods)]
+    periods = sorted(set(periods) | set(extra))
+    counts = {term: [found[term].get(p, 0) for p in periods] for term in terms}
+    return TrendResult(terms=list(terms), by=by, periods=periods, counts=counts, filters=filters)
+
+
+def _parse_period(period: str) -> date:
+    return date.fromisoformat(period if len(period) == 10 else period + "-01")
+
+
+def _is_midnight(iso: str) -> bool:
+    moment = datetime.fromisoformat(iso).astimezone(CHINA)
+    return (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
