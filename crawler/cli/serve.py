@@ -33,11 +33,13 @@ def make_datasette(path: Path):
     from datasette.app import Datasette
     from datasette.plugins import pm
 
-    from crawler.datasette import plugin
+    from crawler.datasette import dashboard, plugin
     from crawler.datasette.metadata import build_metadata
 
     if not pm.is_registered(plugin):
         pm.register(plugin, name="scnews")
+    if not pm.is_registered(dashboard):
+        pm.register(dashboard, name="scnews-dashboard")
     db = open_db(str(path))
     from crawler.search.index import index_pending
 
