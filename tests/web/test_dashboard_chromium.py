@@ -176,4 +176,3 @@ def test_nothing_loaded_from_outside(server):
     assert all(u.startswith("/") and not u.startswith("//") for u in urls), urls
     script = urllib.request.urlopen(f"{base}/-/static-plugins/crawler.datasette.dashboard/chart.umd.min.js")
     assert script.read(64).startswith(b"/*!\n * Chart.js v4")
-

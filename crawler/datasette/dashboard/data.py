@@ -65,7 +65,7 @@ def dashboard_data(
         if day in index:
             per_channel.setdefault(channel or "", [0] * len(labels))[index[day]] += n
     ranked = sorted(per_channel.items(), key=lambda item: (-sum(item[1]), item[0]))
-    channels = [
+    channels: list[dict[str, Any]] = [
         {"code": code, "name": CHANNELS.get(code, code or "?"), "counts": counts}
         for code, counts in ranked[:TOP_CHANNELS]
     ]
@@ -84,7 +84,7 @@ def dashboard_data(
     out.update(
         first=first.isoformat(),
         last=last.isoformat(),
-        total=sum(sum(c["counts"]) for c in channels),
+        total=sum(sum(counts) for counts in per_channel.values()),
         labels=labels,
         channels=channels,
         sources=sources,
