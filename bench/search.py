@@ -33,6 +33,7 @@ from crawler.search.engine import Search  # noqa: E402
 from crawler.search.filters import Filters  # noqa: E402
 from crawler.search.index import index_pending  # noqa: E402
 from crawler.search.query import matches, parse, to_fts  # noqa: E402
+from crawler.search.trend import trend  # noqa: E402
 
 BUILTIN = """
 中新网成都5月23日电 四川省人民政府新闻办公室23日举行新闻发布会，介绍四川推动人工智能产业发展的最新进展。
@@ -49,6 +50,22 @@ QUERIES = {
     "2 chars": ["成都", "熊猫", "暴雨", "旅游", "发布"],
     "4 chars": ["人工智能", "乡村振兴", "成渝地区", "新闻发布", "大熊猫基"],
     "multi-term": ["成都 大运会", "人工智能 OR AIGC", "熊猫 NOT 成都", '"5G基站" 四川', "暴雨 预警 盆地"],
+}
+# Whole-archive relevance for the terms found in half the archive or more, and where its time goes.
+COMMON = ["成", "雨", "成都"]
+BM25 = "bm25(search_index, 5.0, 1.0)"
+RELEVANCE_WAYS = {
+    # what `search --sort relevance` runs (crawler/search/engine.py, _ranked_sql): bm25 of every match,
+    # the best 20 kept by SQLite's sorter
+    "as built": f"SELECT rowid, {BM25} AS s FROM search_index WHERE search_index MATCH ? "
+    "ORDER BY s, rowid DESC LIMIT 20",
+    # FTS5's own ORDER BY rank, the ranking function given in the query
+    "FTS5 rank": "SELECT rowid, rank FROM search_index WHERE search_index MATCH ? "
+    "AND rank MATCH 'bm25(5.0, 1.0)' ORDER BY rank LIMIT 20",
+    # bm25 of every match, nothing kept: the cost of scoring alone
+    "score all": f"SELECT count(*) FROM search_index WHERE search_index MATCH ? AND {BM25} < 1e9",
+    # the matches counted, nothing scored: walking the doclists (no positions, no document sizes)
+    "count only": "SELECT count(*) FROM search_index WHERE search_index MATCH ?",
 }
 
 
@@ -265,6 +282,36 @@ def main() -> None:
             + f" {recall:>10.3f}"
         )
     print("(targets: search p95 <= 50 ms, recall 1.0; 'matches' = articles the LIKE scan finds)")
+    relevance_breakdown(db, args.repeat)
+    trend_timings(db, args.repeat)
+
+
+def relevance_breakdown(db, repeat: int) -> None:
+    """Whole-archive relevance for the most common terms, four ways side by side (ms, p50 / p95)."""
+    print()
+    print(f"whole-archive relevance for the commonest terms, {repeat} runs each, ms (p50 / p95):")
+    names = "".join(f" {name:>17}" for name in RELEVANCE_WAYS)
+    print(f"{'query':<6} {'matches':>8}{names}  same top 20")
+    for q in COMMON:
+        fts = to_fts(parse(q))
+        row, tops = [], {}
+        for name, sql in RELEVANCE_WAYS.items():
+            values = timed(lambda s=sql, f=fts: db.execute(s, [f]).fetchall(), repeat)
+            row.append(f" {pct(values, 50):>7.1f} / {pct(values, 95):>6.1f}")
+            tops[name] = [r[0] for r in db.execute(sql, [fts]).fetchall()]
+        n = tops["count only"][0]
+        same = "yes" if tops["FTS5 rank"] == tops["as built"] else "no (ties ordered differently)"
+        print(f"{q:<6} {n:>8,}" + "".join(row) + f"  {same}")
+
+
+def trend_timings(db, repeat: int) -> None:
+    """`scnews trend TERM --by month` over the whole archive (counts from the index alone)."""
+    print()
+    print(f"trend per month over the whole archive, {repeat} runs each, ms (p50 / p95):")
+    for q in [*COMMON, "人工智能"]:
+        values = timed(lambda q=q: trend(db, [q], by="month", refresh=False), repeat)
+        periods = len(trend(db, [q], by="month", refresh=False).periods)
+        print(f"{q:<6} {periods:>4} months  {pct(values, 50):>7.1f} / {pct(values, 95):>6.1f}")
 
 
 if __name__ == "__main__":
