@@ -98,10 +98,11 @@ def _china_day(iso: str) -> date:
     return datetime.fromisoformat(iso).astimezone(CHINA).date()
 
 
-def _count_sql(term_fts: str, filters: Filters, by: str) -> tuple[str, list[Any]]:
+def _count_sql(
+    term_fts: str, filters: Filters, by: str, lower: str | None, upper: str | None
+) -> tuple[str, list[Any]]:
     clauses = ["search_index MATCH ?"]
     params: list[Any] = [term_fts]
-    lower, upper = filters.window()
     if lower:
         clauses.append("search_index.rowid >= ?")
         params.append(epoch_of(lower) * SLOTS)
@@ -139,22 +140,29 @@ def validate(terms: list[str], by: str, filters: Filters) -> list[str]:
 
 
 def trend(
-    db: Database, terms: list[str], *, by: str = "day", filters: Filters | None = None, refresh: bool = True
+    db: Database,
+    terms: list[str],
+    *,
+    by: str = "day",
+    filters: Filters | None = None,
+    refresh: bool = True,
+    now: datetime | None = None,
 ) -> TrendResult:
     """Matching articles per period for each term.
 
-    The range is the --since/--until window when given; otherwise (on each open side) it runs from the
-    first to the last period holding a match of any term.
+    The range is the --since/--until window when given. An open start is the first period holding a match
+    of any term; an open end is today (China time) when --since is given, else the last such period.
     """
     filters = filters or Filters()
     expressions = validate(terms, by, filters)
+    now = (now or datetime.now(CHINA)).astimezone(CHINA)
+    lower, upper = filters.window(now=now)
     if refresh:
         index_pending(db)
     found: dict[str, dict[str, int]] = {}
     for term, expression in zip(terms, expressions, strict=True):
-        sql, params = _count_sql(expression, filters, by)
+        sql, params = _count_sql(expression, filters, by, lower, upper)
         found[term] = {period: n for period, n in db.execute(sql, params).fetchall()}
-    lower, upper = filters.window()
     seen = sorted({p for counts in found.values() for p in counts})
     if lower:
         first = _china_day(lower)
@@ -164,14 +172,14 @@ def trend(
         first = None
     if upper:
         last = _china_day(upper) - timedelta(days=1) if _is_midnight(upper) else _china_day(upper)
+    elif lower:
+        last = now.date()
     elif seen:
         last = _parse_period(seen[-1])
     else:
         last = None
     periods = period_range(first, last, by) if first and last else []
-    # Periods outside the listed range cannot hold matches (the window bounded the query), but keep any.
-    extra = [p for p in seen if p not in set(periods)]
-    periods = sorted(set(periods) | set(extra))
+    periods = sorted(set(periods) | set(seen))  # a match published after today still gets its period
     counts = {term: [found[term].get(p, 0) for p in periods] for term in terms}
     return TrendResult(terms=list(terms), by=by, periods=periods, counts=counts, filters=filters)
 

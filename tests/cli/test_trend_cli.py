@@ -32,7 +32,19 @@ def scnews(*args):
 
 
 def test_table_has_a_row_per_period_with_bars(db_path):
-    result = scnews("trend", "成都", "大运会", "--by", "month", "--since", "2024-04-01", "--db", str(db_path))
+    result = scnews(
+        "trend",
+        "成都",
+        "大运会",
+        "--by",
+        "month",
+        "--since",
+        "2024-04-01",
+        "--until",
+        "2024-06-30",
+        "--db",
+        str(db_path),
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["period", "成都", "大运会"]

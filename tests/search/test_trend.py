@@ -9,7 +9,7 @@ plus two articles added here whose China-time day differs from their UTC day.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from search_corpus import insert_sqlite3
@@ -18,6 +18,7 @@ from crawler.search.engine import Search
 from crawler.search.filters import Filters
 from crawler.search.query import QueryError
 from crawler.search.trend import period_range, trend
+from crawler.timewindow import CHINA
 
 LATE = [
     {  # 07:00 in China on 1 January 2024 is still 31 December 2023 in UTC
@@ -87,11 +88,21 @@ def test_weeks_start_on_monday(db):
 
 
 def test_window_and_channel_filters(db):
-    result = trend(db, ["成都"], by="month", filters=Filters(since="2024-05-01", channel=("cjbd",)))
-    assert result.periods == ["2024-05", "2024-06"]
-    assert result.counts["成都"] == [0, 1]  # 1005 is kjws, 1008 is cjbd
-    by_name = trend(db, ["成都"], by="month", filters=Filters(since="2024-05-01", channel=("财经报道",)))
+    july = datetime(2024, 7, 10, 12, 0, tzinfo=CHINA)
+    result = trend(db, ["成都"], by="month", filters=Filters(since="2024-05-01", channel=("cjbd",)), now=july)
+    assert result.periods == ["2024-05", "2024-06", "2024-07"]  # --since alone runs to today
+    assert result.counts["成都"] == [0, 1, 0]  # 1005 is kjws, 1008 is cjbd
+    by_name = trend(
+        db, ["成都"], by="month", filters=Filters(since="2024-05-01", channel=("财经报道",)), now=july
+    )
     assert by_name.counts == result.counts
+
+
+def test_relative_since_counts_back_from_now(db):
+    now = datetime(2024, 6, 3, 9, 0, tzinfo=CHINA)
+    result = trend(db, ["成都"], by="day", filters=Filters(since="3d"), now=now)
+    assert result.periods == ["2024-05-31", "2024-06-01", "2024-06-02", "2024-06-03"]
+    assert result.counts["成都"] == [0, 1, 0, 0]  # 1008 at 2024-06-01 10:00
 
 
 def test_exact_like_search(late_db):
