@@ -176,6 +176,11 @@ def main() -> None:
     parser.add_argument("--like-repeat", type=int, default=2, help="timed runs per LIKE scan (default 2)")
     parser.add_argument("--db", help="keep the database at this path (default: a temporary file)")
     parser.add_argument("--reuse", action="store_true", help="time queries on an existing --db, no build")
+    parser.add_argument(
+        "--common-only",
+        action="store_true",
+        help="only the whole-archive relevance breakdown and the trend timings (no LIKE scans)",
+    )
     args = parser.parse_args()
 
     tmp = tempfile.TemporaryDirectory()
@@ -220,6 +225,10 @@ def main() -> None:
         f"SQLite {db.conn.execute('select sqlite_version()').fetchone()[0]}, python {sys.version.split()[0]}"
     )
     print()
+    if args.common_only:
+        relevance_breakdown(db, args.repeat)
+        trend_timings(db, args.repeat)
+        return
     last = db.execute("SELECT max(published_at) FROM articles").fetchone()[0]
     since = (datetime.fromisoformat(last) - timedelta(days=30)).strftime("%Y-%m-%d")
     modes = {

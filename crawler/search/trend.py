@@ -2,8 +2,9 @@
 
 A term is a query in the search language (``成都``, ``人工智能 OR AIGC``), matched exactly as by ``scnews
 search``. Counting works on the index alone: a docid is ``epoch * SLOTS + slot`` (crawler/search/index.py),
-so ``docid / SLOTS`` is the publication second, which SQLite turns into a China-time day, week or month
-without reading the articles. Only the channel, source, editor and author filters join the articles.
+so ``(docid / SLOTS + 8 h) / 1 day`` is the China-time day number of the publication: SQLite counts the
+matches per day number with integer arithmetic alone, and Python folds the days into weeks or months.
+Only the channel, source, editor and author filters join the articles.
 
 Periods are named by their first day: ``2024-04-08`` (a day, or the week starting that Monday) or
 ``2024-04`` (a month). Every period of the range is listed, those without a match with 0.
@@ -24,13 +25,9 @@ from crawler.timewindow import CHINA
 
 BYS = ("day", "week", "month")
 CHINA_OFFSET = 8 * 3600
-# The China-time day of a docid, then the first day of its period (SQLite date functions, UTC-free).
-_DAY = f"date(search_index.rowid / {SLOTS} + {CHINA_OFFSET}, 'unixepoch')"
-PERIOD_SQL = {
-    "day": _DAY,
-    "week": f"date({_DAY}, '-6 days', 'weekday 1')",  # the Monday on or before the day
-    "month": f"strftime('%Y-%m', {_DAY})",
-}
+# The China-time day number (days since 1970-01-01) of a docid: integer arithmetic, no date functions.
+DAY_NUMBER_SQL = f"(search_index.rowid / {SLOTS} + {CHINA_OFFSET}) / 86400"
+EPOCH_DAY = date(1970, 1, 1)
 MAX_PERIODS = 100_000  # a range this long is a typo (--by day since year 1)
 
 
@@ -99,7 +96,7 @@ def _china_day(iso: str) -> date:
 
 
 def _count_sql(
-    term_fts: str, filters: Filters, by: str, lower: str | None, upper: str | None
+    term_fts: str, filters: Filters, lower: str | None, upper: str | None
 ) -> tuple[str, list[Any]]:
     clauses = ["search_index MATCH ?"]
     params: list[Any] = [term_fts]
@@ -117,10 +114,7 @@ def _count_sql(
         source += " JOIN search_docs d ON d.docid = search_index.rowid JOIN articles a ON a.rowid = d.doc"
         clauses += where
         params += values
-    sql = (
-        f"SELECT {PERIOD_SQL[by]} AS period, count(*) FROM {source} "
-        f"WHERE {' AND '.join(clauses)} GROUP BY period"
-    )
+    sql = f"SELECT {DAY_NUMBER_SQL} AS day, count(*) FROM {source} WHERE {' AND '.join(clauses)} GROUP BY day"
     return sql, params
 
 
@@ -161,8 +155,12 @@ def trend(
         index_pending(db)
     found: dict[str, dict[str, int]] = {}
     for term, expression in zip(terms, expressions, strict=True):
-        sql, params = _count_sql(expression, filters, by, lower, upper)
-        found[term] = {period: n for period, n in db.execute(sql, params).fetchall()}
+        sql, params = _count_sql(expression, filters, lower, upper)
+        per_period: dict[str, int] = {}
+        for day, n in db.execute(sql, params).fetchall():
+            period = period_of(EPOCH_DAY + timedelta(days=day), by)
+            per_period[period] = per_period.get(period, 0) + n
+        found[term] = per_period
     seen = sorted({p for counts in found.values() for p in counts})
     if lower:
         first = _china_day(lower)
