@@ -77,6 +77,7 @@ def serve_command(port: int, host: str, db_path: str | None) -> None:
     The articles table has facets on channel, source and editor and a search box that understands Chinese
     (成都 finds 成都市); the 'search' query and one query per watch are listed on the database page.
     Articles stored while serving are indexed every 15 seconds; restart to pick up new watches.
+    Charts (articles per day by channel, top sources, a term's trend) are at /-/dashboard.
 
     Example: scnews serve --port 8001   (then open http://127.0.0.1:8001/)
     """

@@ -140,7 +140,8 @@ def trend_command(
 
     Each TERM is a query of its own in the search language (quote it when it has spaces: '人工智能 OR
     AIGC'), matched exactly as by 'scnews search'. Every period of the range is listed, 0 where nothing
-    matched; --since alone runs to today, no window from the first to the last match.
+    matched. --since alone runs to today; without --since or --until the range runs from the first match
+    to the last. A term given twice is counted once.
 
     Example: scnews trend 成都 大运会 '人工智能 OR AIGC' --by month --since 2024-01-01
     """

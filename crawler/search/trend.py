@@ -148,6 +148,7 @@ def trend(
     of any term; an open end is today (China time) when --since is given, else the last such period.
     """
     filters = filters or Filters()
+    terms = list(dict.fromkeys(terms))  # a term given twice is one series
     expressions = validate(terms, by, filters)
     now = (now or datetime.now(CHINA)).astimezone(CHINA)
     lower, upper = filters.window(now=now)

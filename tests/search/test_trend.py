@@ -112,6 +112,11 @@ def test_exact_like_search(late_db):
     assert sum(trend(late_db, ["AIGC"]).counts["AIGC"]) == 1  # aigc2 in 1005 is not the word AIGC
 
 
+def test_a_term_given_twice_is_one_series(db):
+    result = trend(db, ["大运会", "大运会"], by="month")
+    assert result.terms == ["大运会"] and result.counts == {"大运会": [2]}
+
+
 def test_no_match_and_no_window_gives_no_periods(db):
     result = trend(db, ["火锅"], by="day")
     assert result.periods == [] and result.counts == {"火锅": []}
