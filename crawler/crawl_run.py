@@ -87,6 +87,8 @@ class CrawlOptions:
     until: str | None = None
     max_pages: int | str | None = None  # as typed; check_arguments makes it an int
     refresh: bool = False
+    revisit: str = "due"  # due | all | off: revisits of stored articles (crawler/revisit.py)
+    lists: bool = True  # False: only the revisits (scnews revisit)
     replica: bool = False  # start the bundled replica and crawl it
     replica_url: str | None = None  # crawl a replica already running there
     cache: bool = False
@@ -124,6 +126,9 @@ def validate(options: CrawlOptions) -> None:
         parse_when(options.settings["SCNEWS_FIRST_RUN_SINCE"], now, name="SCNEWS_FIRST_RUN_SINCE")
     if "SCNEWS_MAX_PAGES" in options.settings:
         parse_positive_int(options.settings["SCNEWS_MAX_PAGES"], "SCNEWS_MAX_PAGES")
+    from crawler.revisit import RevisitPolicy
+
+    RevisitPolicy.from_settings(lambda name: settings_value(options, name))
 
 
 def build_settings(options: CrawlOptions, base_url: str | None, progress: bool):
@@ -183,15 +188,35 @@ def _counts(stats: dict[str, Any]) -> dict[str, Any]:
         "retried_failures": "scnews/retried_failures",
         "resolved_failures": "scnews/resolved_failures",
         "generic": "scnews/template/generic",
+        "revisits": "scnews/revisit/requests",
+        "revisits_online": "scnews/revisit/online",
+        "removed": "scnews/revisit/removed",
+        "still_removed": "scnews/revisit/still_removed",
+        "restored": "scnews/restored",
+        "revisits_failed": "scnews/revisit/failed",
     }
     counts: dict[str, Any] = {name: int(stats.get(key, 0) or 0) for name, key in keys.items()}
     counts["elapsed_seconds"] = round(float(stats.get("elapsed_time_seconds") or 0.0), 3)
     return counts
 
 
-def summary_lines(run_id: int, status: str, counts: dict[str, Any], seconds: float) -> list[str]:
+def summary_lines(
+    run_id: int, status: str, counts: dict[str, Any], seconds: float, command: str = "crawl"
+) -> list[str]:
     share = counts.get("generic_share")
     share_text = "n/a (no articles)" if share is None else f"{share:.1%}"
+    revisits = (
+        f"  revisits   {counts.get('revisits', 0)} sent: online {counts.get('revisits_online', 0)}, "
+        f"removed {counts.get('removed', 0)} (still removed {counts.get('still_removed', 0)}), "
+        f"restored {counts.get('restored', 0)}, failed {counts.get('revisits_failed', 0)}"
+    )
+    if command == "revisit":
+        return [
+            f"scnews revisit: {status} (run {run_id}, {seconds:.1f} s)",
+            revisits,
+            f"  stored     changed {counts['changed']}, unchanged {counts['unchanged']}, "
+            f"dropped {counts['dropped']}",
+        ]
     return [
         f"scnews crawl: {status} (run {run_id}, {seconds:.1f} s, window from {counts.get('since', '?')})",
         f"  requests   {counts['requests']} sent, {counts['list_pages']} list pages read",
@@ -203,6 +228,7 @@ def summary_lines(run_id: int, status: str, counts: dict[str, Any], seconds: flo
         f"  generic    {share_text} of {counts.get('generic_basis', 'articles')} "
         f"({counts.get('generic_count', 0)}/{counts.get('generic_total', 0)}, "
         f"threshold {counts.get('generic_threshold', 0):.0%})",
+        revisits,
     ]
 
 
@@ -245,6 +271,8 @@ def _locked_run(options: CrawlOptions, db_path: Path, out: TextIO, err: TextIO) 
         "until": options.until,
         "max_pages": options.max_pages,
         "refresh": options.refresh,
+        "revisit": options.revisit,
+        "lists": options.lists,
         "replica": bool(options.replica or options.replica_url),
     }
     run_id = start_run(db, arguments)
@@ -260,7 +288,7 @@ def _locked_run(options: CrawlOptions, db_path: Path, out: TextIO, err: TextIO) 
         progress = err.isatty() and not options.quiet
         settings = build_settings(options, base_url, progress)
         stats, reason = _crawl(settings, options)
-        status, code = _outcome(reason, stats)
+        status, code = _outcome(reason, stats, lists=options.lists)
     except KeyboardInterrupt:
         status, code = "interrupted", EXIT_FAILED
     except Exception as exc:  # noqa: BLE001 - recorded as a failed run, told in one line
@@ -289,9 +317,10 @@ def _locked_run(options: CrawlOptions, db_path: Path, out: TextIO, err: TextIO) 
         counts["indexed"] = _index_new_articles(db, err)
         finish_run(db, run_id, status, counts)
         db.close()
-    for line in summary_lines(run_id, status, counts, time.monotonic() - started):
+    command = "crawl" if options.lists else "revisit"
+    for line in summary_lines(run_id, status, counts, time.monotonic() - started, command):
         print(line, file=out)
-    if status == "failed" and not counts["list_pages"] and not counts["articles"]:
+    if status == "failed" and options.lists and not counts["list_pages"] and not counts["articles"]:
         print(f"scnews crawl: not one list page could be read from {base_url or 'the site'}", file=err)
     if code == EXIT_GENERIC_SHARE:
         print(
@@ -323,12 +352,12 @@ def settings_value(options: CrawlOptions, name: str) -> Any:
     return getattr(project, name)
 
 
-def _outcome(reason: str | None, stats: dict[str, Any]) -> tuple[str, int]:
+def _outcome(reason: str | None, stats: dict[str, Any], *, lists: bool = True) -> tuple[str, int]:
     if reason in ("shutdown", "cancelled"):
         return "interrupted", EXIT_FAILED
     if reason != "finished":
         return "failed", EXIT_FAILED
-    if not stats.get("scnews/list_pages") and not stats.get("scnews/articles"):
+    if lists and not stats.get("scnews/list_pages") and not stats.get("scnews/articles"):
         return "failed", EXIT_FAILED
     return "ok", EXIT_OK
 
@@ -359,6 +388,9 @@ def _crawl(settings, options: CrawlOptions) -> tuple[dict[str, Any], str | None]
         kwargs["max_pages"] = options.max_pages
     if options.refresh:
         kwargs["refresh"] = "1"
+    kwargs["revisit"] = options.revisit
+    if not options.lists:
+        kwargs["lists"] = "0"
     if not options.verbose:
         # Scrapy installs its log handler when the crawl starts; filter it from then on.
         crawler.signals.connect(_filter_tracebacks, signal=signals.engine_started)

@@ -193,3 +193,69 @@ def m101_search_index(db: Database) -> None:
         },
         pk="name",
     )
+
+
+# --- Edits and withdrawals (crawler/revisit.py, crawler/changes.py): appended migrations below. ---
+# articles.checked_at: the last revisit that found the article withdrawn (an online article's last check is
+# its last_seen, which every fetch that stores it moves); articles.removed_at: when
+# the article was found withdrawn (404/410, a redirect away from it, a page that is no longer an article),
+# NULL while it is online; its last content stays in the row. article_versions also keeps the old authors
+# and images, and the readable diff from that version to the content that replaced it. `changes` is the
+# event log a monitor reads: one row per edit, withdrawal and reappearance.
+CHANGE_KINDS = ("edited", "removed", "restored")
+
+
+def _hash_versioned(title, body, source, editor, authors, images) -> str:
+    """The content hash over title, body, source, editor, authors and images, as of this migration."""
+    import hashlib
+    import json
+
+    payload = json.dumps([title, body, source, editor, authors, images], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+@migrations()
+def m301_changes_revisits(db: Database) -> None:
+    import json
+
+    db.table("articles").add_column("checked_at", str)
+    db.table("articles").add_column("removed_at", str)
+    db.table("articles").create_index(["removed_at"])
+    db.table("article_versions").add_column("authors", str)  # JSON list
+    db.table("article_versions").add_column("images", str)  # JSON list of {"url", "caption"}
+    db.table("article_versions").add_column("diff", str)  # this version -> the next content
+    db.table("changes").create(
+        {
+            "id": int,
+            "article_id": str,
+            "kind": str,  # edited, removed, restored
+            "detected_at": str,
+            "reason": str,  # removed: why (HTTP 404, redirect to ..., not an article: ...)
+            "http_status": int,
+            "fields": str,  # edited: the changed fields, comma-separated
+            "version_id": int,  # edited: the article_versions row holding the content before the edit
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "article_id")],
+    )
+    db.table("changes").create_index(["detected_at"])
+    db.table("changes").create_index(["article_id"])
+    db.execute(
+        "CREATE VIEW article_changes AS SELECT c.id, c.detected_at, c.kind, c.article_id, a.title, "
+        "a.channel_name, a.source, a.published_at, c.fields, c.reason, v.diff, a.removed_at, a.url "
+        "FROM changes c JOIN articles a ON a.article_id = c.article_id "
+        "LEFT JOIN article_versions v ON v.id = c.version_id"
+    )
+    db.table("watches").add_column("last_change_id", int)
+    db.execute("UPDATE watches SET last_change_id = (SELECT coalesce(max(id), 0) FROM changes)")
+    # The content hash now covers authors and images too: recompute it, so that a revisit of an article
+    # stored before this migration is not taken for an edit.
+    rows = db.execute("SELECT article_id, title, body, source, editor, authors, images FROM articles")
+    updates = [
+        (
+            _hash_versioned(title, body, source, editor, json.loads(authors or "[]"), json.loads(images or "[]")),
+            aid,
+        )
+        for aid, title, body, source, editor, authors, images in rows.fetchall()
+    ]
+    db.conn.executemany("UPDATE articles SET content_hash = ? WHERE article_id = ?", updates)

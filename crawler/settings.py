@@ -51,6 +51,12 @@ SCNEWS_FIRST_RUN_SINCE = "2d"
 SCNEWS_MAX_PAGES = 10
 SCNEWS_RETRY_FAILED_LIMIT = 200
 SCNEWS_MAX_GENERIC_SHARE = float(os.environ.get("SCNEWS_MAX_GENERIC_SHARE") or 0.3)
+# Revisits of stored articles (crawler/revisit.py): articles younger than the age (by publication time) are
+# fetched again when they pass each age of the schedule, at most SCNEWS_REVISIT_LIMIT per run, after the
+# new articles; edits become versions, withdrawals set removed_at.
+SCNEWS_REVISIT_MAX_AGE = "7d"
+SCNEWS_REVISIT_SCHEDULE = "1h,6h,1d,3d,7d"
+SCNEWS_REVISIT_LIMIT = 500
 
 # Pipelines: validate -> normalise -> deduplicate -> store (see pipelines/)
 ITEM_PIPELINES: dict[str, int] = {

@@ -4,7 +4,8 @@ Every function takes a ``sqlite_utils.Database`` opened with ``crawler.database.
 busy timeout, migrations applied). Times are ISO 8601 UTC strings with an offset
 (``2026-11-27T08:30:00+00:00``), so they sort as text.
 
-Failure stages: ``fetch``, ``parse``, ``validate``, ``dedupe``, ``store``. A failure row is unique per
+Failure stages: ``fetch``, ``parse``, ``validate``, ``dedupe``, ``store``, ``revisit`` (a revisit of a
+stored article that failed: not retried as a new page, the revisit schedule tries again). A failure row is unique per
 (url, stage): recording the same failure again counts one more attempt and moves ``last_seen``.
 Run statuses: ``running`` while a crawl runs, ``ok`` when it finished well, anything else
 (``failed``, ``interrupted``, ...) otherwise; only ``ok`` runs count as successful.
@@ -27,7 +28,7 @@ from crawler import neardup
 from crawler.record import RECORD_FIELDS, Article
 from crawler.urls import canonical_url
 
-FAILURE_STAGES = ("fetch", "parse", "validate", "normalize", "dedupe", "store")
+FAILURE_STAGES = ("fetch", "parse", "validate", "normalize", "dedupe", "store", "revisit")
 RETRY_STAGES = ("fetch", "parse")
 SUCCESS_STATUS = "ok"
 COMPLETED_STATUSES = (SUCCESS_STATUS, "generic-share-exceeded")
@@ -84,15 +85,20 @@ def known_article_ids(db: Database, ids: Iterable[str]) -> set[str]:
     return found
 
 
-VERSIONED_FIELDS = ("title", "body", "source", "editor")
+VERSIONED_FIELDS = ("title", "body", "source", "editor", "authors", "images")
 """A change in one of these makes a new version (the old content goes to ``article_versions``)."""
 _JSON_FIELDS = ("authors", "images", "warnings", "field_layers")
 ARTICLE_COLUMNS = (*RECORD_FIELDS, "content_hash", "duplicate_of", "similarity")
 
 
 def content_hash(article: Article) -> str:
-    """Hash of the versioned fields: equal hashes mean an unchanged re-crawl."""
-    payload = json.dumps([getattr(article, name) for name in VERSIONED_FIELDS], ensure_ascii=False)
+    """Hash of the versioned fields: equal hashes mean an unchanged re-crawl.
+
+    The same formula as ``crawler.database._hash_versioned`` (images as ``{"url", "caption"}`` objects).
+    """
+    values = [getattr(article, name) for name in VERSIONED_FIELDS[:5]]
+    values.append([{"url": image.url, "caption": image.caption} for image in article.images])
+    payload = json.dumps(values, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
@@ -207,16 +213,16 @@ class ArticleWriter:
                         [now, row["fetched_at"], aid],
                     )
                     counts["unchanged"] += 1
+                    if old.get("removed_at"):
+                        counts["restored"] += self._restore(aid, now)
                     continue
                 else:
-                    conn.execute(
-                        "INSERT INTO article_versions (article_id, seen_at, title, body, source, editor, "
-                        "content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [aid, old["last_seen"], *(old[f] for f in VERSIONED_FIELDS), old["content_hash"]],
-                    )
+                    self._new_version(aid, old, row, now)
                     conn.execute(update_sql, [*values, now, aid])
                     conn.execute("DELETE FROM article_minhash WHERE article_id = ?", [aid])
                     counts["changed"] += 1
+                    if old.get("removed_at"):
+                        counts["restored"] += self._restore(aid, now)
                 stored[aid] = {**row, "last_seen": now}
                 if item.minhash:
                     conn.execute(
@@ -236,7 +242,7 @@ class ArticleWriter:
 
     def _stored_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
-        columns = ("article_id", "content_hash", *VERSIONED_FIELDS, "last_seen")
+        columns = ("article_id", "content_hash", *VERSIONED_FIELDS, "last_seen", "removed_at")
         for chunk in _chunks(sorted(set(ids))):
             marks = ", ".join("?" * len(chunk))
             cursor = self.db.conn.execute(
@@ -245,6 +251,36 @@ class ArticleWriter:
             for values in cursor:
                 found[values[0]] = dict(zip(columns, values, strict=True))
         return found
+
+    def _new_version(self, aid: str, old: dict[str, Any], row: dict[str, Any], now: str) -> None:
+        """The old content becomes a version (with the diff to the new one) and an ``edited`` change."""
+        from crawler.changes import changed_fields, readable_diff
+
+        fields = changed_fields(old, row)
+        cursor = self.db.conn.execute(
+            "INSERT INTO article_versions (article_id, seen_at, title, body, source, editor, authors, images, "
+            "content_hash, diff) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                aid,
+                old["last_seen"],
+                *(old[f] for f in VERSIONED_FIELDS),
+                old["content_hash"],
+                readable_diff(old, row),
+            ],
+        )
+        self.db.conn.execute(
+            "INSERT INTO changes (article_id, kind, detected_at, fields, version_id) "
+            "VALUES (?, 'edited', ?, ?, ?)",
+            [aid, now, ",".join(fields), cursor.lastrowid],
+        )
+
+    def _restore(self, aid: str, now: str) -> int:
+        """A withdrawn article is online again: ``removed_at`` cleared, a ``restored`` change noted."""
+        self.db.conn.execute("UPDATE articles SET removed_at = NULL WHERE article_id = ?", [aid])
+        self.db.conn.execute(
+            "INSERT INTO changes (article_id, kind, detected_at) VALUES (?, 'restored', ?)", [aid, now]
+        )
+        return 1
 
     def _resolve_failures(self, urls: list[str], now: str) -> None:
         """A stored article resolves the open failures of its URL (and of the URL's variants)."""
@@ -291,6 +327,26 @@ class ArticleWriter:
                 [original, round(similarities[child], 4), child],
             )
         return newly_linked
+
+
+def mark_removed(db: Database, article_id: str, reason: str, http_status: int | None = None) -> bool:
+    """A revisit found the article withdrawn: ``removed_at`` set (its last content kept) and a ``removed``
+    change recorded; True when it was online until now. Already withdrawn: only ``checked_at`` moves."""
+    now = utc_now()
+    with write_transaction(db):
+        row = db.conn.execute("SELECT removed_at FROM articles WHERE article_id = ?", [article_id]).fetchone()
+        if row is None:
+            return False
+        db.conn.execute("UPDATE articles SET checked_at = ? WHERE article_id = ?", [now, article_id])
+        if row[0] is not None:
+            return False
+        db.conn.execute("UPDATE articles SET removed_at = ? WHERE article_id = ?", [now, article_id])
+        db.conn.execute(
+            "INSERT INTO changes (article_id, kind, detected_at, reason, http_status) "
+            "VALUES (?, 'removed', ?, ?, ?)",
+            [article_id, now, reason, http_status],
+        )
+    return True
 
 
 # --- failures ---------------------------------------------------------------------------------------------

@@ -3,7 +3,10 @@
 Besides the site's paths it answers two control endpoints (robots.txt keeps crawlers out of them):
 ``GET /_replica/requests`` (the request log as JSON) and ``POST /_replica/articles`` with a JSON object
 ``{"channel": "cjbd", "title": "...", "date": "2024-04-11", "paragraphs": ["..."]}`` (adds an article,
-which the channel's list shows at once; answers ``{"path": ...}``).
+which the channel's list shows at once; answers ``{"path": ...}``). ``PUT /_replica/articles/{id}`` with the
+fields to change (``{"title": ..., "body": ..., "source": ..., "editor": ...}``, or ``{"redirect_to": "/"}``)
+edits an article in place, and ``DELETE /_replica/articles/{id}`` withdraws it (404 afterwards; a later PUT
+brings it back): both answer ``{"path": ..., "status": ...}``, or 404 for an unknown id.
 """
 
 from __future__ import annotations
@@ -85,6 +88,43 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(400, {"Content-Type": "text/plain"}, f"bad request: {exc}".encode())
             return
         self._send(201, {"Content-Type": "application/json"}, json.dumps({"path": path}).encode())
+
+
+    def _article_id(self) -> str | None:
+        path = urlsplit(self.path).path
+        prefix = "/_replica/articles/"
+        return path[len(prefix) :] if path.startswith(prefix) and path[len(prefix) :].isdigit() else None
+
+    def _json(self, status: int, data: object) -> None:
+        self._send(status, {"Content-Type": "application/json"}, json.dumps(data, ensure_ascii=False).encode())
+
+    def do_PUT(self) -> None:  # noqa: N802
+        article_id = self._article_id()
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if article_id is None:
+            self._json(404, {"error": "use /_replica/articles/{id}"})
+            return
+        try:
+            data = json.loads(raw or b"{}")
+            if not isinstance(data, dict):
+                raise ValueError("a JSON object of the fields to change is expected")
+            done = self.server.site.edit_article(article_id, data)
+        except (ValueError, TypeError) as exc:
+            self._json(400, {"error": f"bad request: {exc}"})
+            return
+        if done is None:
+            self._json(404, {"error": f"no article {article_id}"})
+            return
+        self._json(200, {"path": done[0], "status": done[1]})
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        article_id = self._article_id()
+        path = self.server.site.withdraw_article(article_id) if article_id else None
+        if path is None:
+            self._json(404, {"error": f"no article {article_id} online"})
+            return
+        self._json(200, {"path": path, "status": "withdrawn"})
 
 
 class _Server(ThreadingHTTPServer):

@@ -54,6 +54,20 @@ class Page:
     body: bytes
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
+    location: str | None = None  # a redirect's target (status 3xx)
+
+
+@dataclass
+class Spec:
+    """What an article page is made of, so that it can be edited (``edit_article``) and rendered again."""
+
+    title: str
+    date: str
+    paragraphs: list[str]
+    time: str = "10:00"
+    source: str = "中国新闻网"
+    editor: str = "张三"
+    multipage: bool = False
 
 
 @dataclass
@@ -97,6 +111,8 @@ class ReplicaSite:
     pages: dict[str, Page] = field(default_factory=dict)
     entries: dict[str, Entry] = field(default_factory=dict)
     fault_state: dict[str, Fault] = field(default_factory=dict)
+    specs: dict[str, Spec] = field(default_factory=dict)
+    withdrawn: dict[str, Entry] = field(default_factory=dict)  # DELETEd articles, which a PUT restores
     log: list[LoggedRequest] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -132,6 +148,16 @@ class ReplicaSite:
             body = (folder / "page.html").read_bytes()
             self.pages[path] = Page(body, headers.get("content-type", "text/html"))
             title = "错误页" if not_article else expected["title"]
+            if not not_article:
+                published = expected.get("published_at") or ""
+                self.specs[path] = Spec(
+                    title=title,
+                    date=parsed.date,
+                    paragraphs=[p for p in (expected.get("body") or "").split("\n") if p.strip()],
+                    time=published[11:16] or "10:00",
+                    source=expected.get("source") or "中国新闻网",
+                    editor=expected.get("editor") or "张三",
+                )
             self.entries[path] = Entry(
                 path,
                 parsed.channel,
@@ -238,20 +264,82 @@ class ReplicaSite:
             path = f"/{channel}/{day}/{article_id}.html"
             title = title or f"{CHANNELS.get(channel, channel)}合成稿件{article_id}"
             paragraphs = paragraphs or synthetic_paragraphs(article_id)
-            if multipage:
-                half = max(1, len(paragraphs) // 2)
-                more = f"/{channel}/{day}/{article_id}_2.html"
-                self.pages[path] = Page(
-                    article_page(path=path, title=title, date=day, paragraphs=paragraphs[:half], pages=2)
-                )
-                self.pages[more] = Page(
-                    article_page(
-                        path=more, title=title, date=day, paragraphs=paragraphs[half:], page=2, pages=2
-                    )
-                )
-            else:
-                self.pages[path] = Page(article_page(path=path, title=title, date=day, paragraphs=paragraphs))
+            self.specs[path] = Spec(title=title, date=day, paragraphs=list(paragraphs), multipage=multipage)
+            self._render(path)
             self.entries[path] = Entry(path, channel, article_id, day, title)
+            return path
+
+    def _render(self, path: str) -> None:
+        """(Re)build the page(s) of an article from its spec."""
+        spec = self.specs[path]
+        common = {"title": spec.title, "date": spec.date, "time": spec.time, "source": spec.source}
+        common["editor"] = spec.editor
+        if spec.multipage:
+            half = max(1, len(spec.paragraphs) // 2)
+            more = path.replace(".html", "_2.html").replace(".shtml", "_2.shtml")
+            self.pages[path] = Page(article_page(path=path, paragraphs=spec.paragraphs[:half], pages=2, **common))
+            self.pages[more] = Page(
+                article_page(path=more, paragraphs=spec.paragraphs[half:], page=2, pages=2, **common)
+            )
+        else:
+            self.pages[path] = Page(article_page(path=path, paragraphs=spec.paragraphs, **common))
+
+    def _find(self, article_id: str) -> tuple[str, Entry, bool] | None:
+        """(path, entry, withdrawn) of the article with this id."""
+        for path, entry in self.entries.items():
+            if str(entry.article_id) == str(article_id) and path in self.specs:
+                return path, entry, False
+        for path, entry in self.withdrawn.items():
+            if str(entry.article_id) == str(article_id):
+                return path, entry, True
+        return None
+
+    def edit_article(self, article_id: str, changes: dict[str, Any]) -> tuple[str, str] | None:
+        """Change an article in place (``PUT /_replica/articles/{id}``); (path, what happened) or None.
+
+        ``changes``: any of ``title``, ``paragraphs`` (a list) or ``body`` (paragraphs separated by newlines),
+        ``source``, ``editor``, ``time`` (``HH:MM``); ``redirect_to`` (a path or URL: the article answers a
+        302 there, as a site does for a withdrawn article). A withdrawn article comes back (``restored``).
+        """
+        unknown = set(changes) - {"title", "paragraphs", "body", "source", "editor", "time", "redirect_to"}
+        if unknown:
+            raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
+        with self._lock:
+            found = self._find(article_id)
+            if found is None:
+                return None
+            path, entry, was_withdrawn = found
+            spec = self.specs[path]
+            if "body" in changes:
+                changes = {**changes, "paragraphs": [p for p in str(changes["body"]).split("\n") if p.strip()]}
+            for name in ("title", "source", "editor", "time"):
+                if name in changes:
+                    setattr(spec, name, str(changes[name]))
+            if "paragraphs" in changes:
+                if not isinstance(changes["paragraphs"], list) or not changes["paragraphs"]:
+                    raise ValueError("paragraphs must be a non-empty list")
+                spec.paragraphs = [str(p) for p in changes["paragraphs"]]
+            entry.title = spec.title
+            if was_withdrawn:
+                del self.withdrawn[path]
+                self.entries[path] = entry
+            if changes.get("redirect_to"):
+                self.pages[path] = Page(b"moved", "text/plain", 302, str(changes["redirect_to"]))
+                return path, "redirected"
+            self._render(path)
+            return path, "restored" if was_withdrawn else "edited"
+
+    def withdraw_article(self, article_id: str) -> str | None:
+        """Withdraw an article (``DELETE /_replica/articles/{id}``): unlisted, and its URL answers 404."""
+        with self._lock:
+            found = self._find(article_id)
+            if found is None or found[2]:
+                return None
+            path, entry, _ = found
+            del self.entries[path]
+            self.withdrawn[path] = entry
+            for page in [p for p in self.pages if p == path or p.startswith(path.rsplit(".", 1)[0] + "_")]:
+                del self.pages[page]
             return path
 
     # --- answering -------------------------------------------------------------------------------------
@@ -303,7 +391,10 @@ class ReplicaSite:
                     delay = fault.seconds
         if page is None:
             return 404, {"Content-Type": "text/html; charset=utf-8"}, b"<html><body>404</body></html>", 0.0
-        return page.status, {"Content-Type": page.content_type}, page.body, delay
+        headers = {"Content-Type": page.content_type}
+        if page.location:
+            headers["Location"] = page.location
+        return page.status, headers, page.body, delay
 
     def record(self, method: str, path: str, host: str, status: int, user_agent: str = "") -> None:
         with self._lock:

@@ -7,7 +7,9 @@ first run) unless ``since`` is given, and fetch/parse failures of earlier runs a
 
 Arguments (``scrapy crawl sc_chinanews -a name=value`` or ``scnews crawl``): ``channels`` (``cjbd,bwbd``),
 ``since`` (``2d``, ``12h``, ``2024-04-01``), ``until`` (a date, inclusive), ``max_pages`` (list pages per
-channel), ``refresh`` (``1`` to fetch stored articles again).
+channel), ``refresh`` (``1`` to fetch stored articles again), ``revisit`` (``due``, the default: revisit the
+stored articles whose revisit is due; ``all``: every article younger than the revisit age; ``off``) and
+``lists`` (``0``: no list pages and no retries, only the revisits: ``scnews revisit``).
 
 ``SCNEWS_BASE_URL`` points the spider at another copy of the site (the offline replica): requests go there,
 but every URL the spider records (articles, failures) is the canonical site URL.
@@ -36,10 +38,12 @@ from crawler.crawl_args import (
     parse_when,
 )
 from crawler.parsers.listing import parse_listing
+from crawler.revisit import REDIRECT_STATUSES, WITHDRAWN_STATUSES, RevisitPolicy, Withdrawn
 from crawler.timewindow import CHINA
 from crawler.urls import CANONICAL_HOST, canonical_url, is_site_host, parse_article_url
 
 SITE_ORIGIN = f"https://{CANONICAL_HOST}"
+REVISIT_MODES = ("due", "all", "off")
 
 
 def header_charset(response: Response) -> str | None:
@@ -85,6 +89,7 @@ class ScChinanewsSpider(scrapy.Spider):
     retry_limit: int
     first_run_since: str
     timeout: float
+    revisit_policy: RevisitPolicy
 
     def __init__(
         self,
@@ -93,6 +98,8 @@ class ScChinanewsSpider(scrapy.Spider):
         until: str | None = None,
         max_pages: str | int | None = None,
         refresh: str | bool | None = None,
+        revisit: str | None = None,
+        lists: str | bool | None = None,
         *args: Any,
         **kwargs: Any,
     ) -> None:
@@ -109,6 +116,10 @@ class ScChinanewsSpider(scrapy.Spider):
             raise CrawlArgumentError("--until is before --since")
         self.max_pages_arg = parse_positive_int(max_pages, "--max-pages") if max_pages is not None else None
         self.refresh = parse_bool(refresh) if refresh is not None else False
+        self.revisit = (revisit or "due").strip().lower()
+        if self.revisit not in REVISIT_MODES:
+            raise CrawlArgumentError(f"revisit: {revisit!r} is not one of {', '.join(REVISIT_MODES)}")
+        self.lists = parse_bool(lists) if lists is not None else True
         self.seen_ids: set[str] = set()
         self.retry_urls: set[str] = set()
         self.db = None
@@ -134,6 +145,7 @@ class ScChinanewsSpider(scrapy.Spider):
         spider.retry_limit = settings.getint("SCNEWS_RETRY_FAILED_LIMIT", 200)
         spider.first_run_since = settings.get("SCNEWS_FIRST_RUN_SINCE") or "2d"
         spider.timeout = settings.getfloat("DOWNLOAD_TIMEOUT")
+        spider.revisit_policy = RevisitPolicy.from_settings(settings.get)
         return spider
 
     # --- URLs: site form <-> fetch form ------------------------------------------------------------------
@@ -210,6 +222,10 @@ class ScChinanewsSpider(scrapy.Spider):
             self.crawler.stats.set_value("scnews/window_until", self.until.isoformat(timespec="seconds"))
         self.logger.info("window from %s, channels %s", self.since.isoformat(), ",".join(self.channels))
 
+        if not self.lists:
+            for request in self.revisit_requests():
+                yield request
+            return
         retry = failed_urls_to_retry(db, limit=self.retry_limit)
         retried_ids = [parsed.article_id for parsed in map(parse_article_url, retry) if parsed]
         known = set() if self.refresh else known_article_ids(db, retried_ids)
@@ -228,6 +244,8 @@ class ScChinanewsSpider(scrapy.Spider):
                 yield self.request(url, self.parse_article)
         for code in self.channels:
             yield self.request(f"{SITE_ORIGIN}/{code}/index.shtml", self.parse_list, channel=code, page=1)
+        for request in self.revisit_requests():
+            yield request
 
     # --- list pages --------------------------------------------------------------------------------------
 
@@ -318,6 +336,10 @@ class ScChinanewsSpider(scrapy.Spider):
         if isinstance(result, Exception):
             self.fail(site_url, "parse", getattr(result, "reason", None) or str(result) or "not an article")
             return
+        yield from self.article_pages(response, site_url, result)
+
+    def article_pages(self, response: Response, site_url: str, result):
+        """The first page is read: fetch the further pages of a multi-page article, else emit it."""
         parsed = parse_article_url(site_url)
         rest = self.more_pages(response, parsed.article_id) if parsed else []
         if rest:
@@ -381,7 +403,78 @@ class ScChinanewsSpider(scrapy.Spider):
         reason, status = failure_reason(failure, self.timeout)
         if request.callback == self.parse_more:
             reason = f"page {request.cb_kwargs.get('page')}: {reason}"
+        if request.meta.get("scnews_revisit"):
+            self.crawler.stats.inc_value("scnews/revisit/failed")
+            self.fail(site_url, "revisit", reason, status)  # a failed fetch, never a withdrawal
+            return
         self.fail(site_url, "fetch", reason, status)
+
+    # --- revisits of stored articles (crawler/revisit.py decides which, and what an answer means) --------
+
+    def revisit_requests(self) -> list[Request]:
+        """Requests for the stored articles due for a revisit, after everything new (lower priority)."""
+        if self.revisit == "off":
+            return []
+        from crawler.revisit import revisit_candidates
+
+        urls = revisit_candidates(
+            self.open_db(), self.revisit_policy, datetime.now(CHINA), every=self.revisit == "all"
+        )
+        requests = []
+        for url in urls:
+            parsed = parse_article_url(url)
+            if parsed is None or parsed.article_id in self.seen_ids or not self.on_site(url):
+                continue
+            self.seen_ids.add(parsed.article_id)
+            requests.append(self.revisit_request(url, canonical_url(url), hops=0))
+        self.crawler.stats.inc_value("scnews/revisit/requests", len(requests))
+        return requests
+
+    def revisit_request(self, url: str, site_url: str, hops: int) -> Request:
+        # Redirects are read, not followed: one that leaves the article is a withdrawal, and a revisit never
+        # fetches a page that is not the article. 404 and 410 reach the callback as answers too.
+        request = self.request(url, self.parse_revisit, site_url=site_url, hops=hops)
+        meta = {
+            **request.meta,
+            "scnews_revisit": True,
+            "dont_redirect": True,
+            "handle_httpstatus_list": [*WITHDRAWN_STATUSES, *REDIRECT_STATUSES],
+        }
+        return request.replace(meta=meta, priority=-1, dont_filter=True)
+
+    def parse_revisit(self, response: Response, site_url: str, hops: int):
+        from crawler.revisit import classify_status, not_an_article
+
+        location = response.headers.get(b"Location")
+        target = self.site_url(response.urljoin(location.decode("latin-1").strip())) if location else None
+        verdict = classify_status(response.status, site_url, target)
+        if isinstance(verdict, str):  # the same article under another URL form: follow it, on the site
+            if hops < 3 and self.on_site(verdict):
+                yield self.revisit_request(verdict, site_url, hops + 1)
+            else:
+                self.withdrawn(site_url, Withdrawn(f"redirect to {verdict}", response.status))
+            return
+        if verdict is not None:
+            self.withdrawn(site_url, verdict)
+            return
+        result = self.read_article(response, site_url)
+        if isinstance(result, Exception):
+            self.withdrawn(site_url, not_an_article(getattr(result, "reason", None) or str(result)))
+            return
+        self.crawler.stats.inc_value("scnews/revisit/online")
+        yield from self.article_pages(response, site_url, result)
+
+    def withdrawn(self, site_url: str, verdict: Withdrawn) -> None:
+        from crawler.storage import clear_failures, mark_removed
+
+        parsed = parse_article_url(site_url)
+        if parsed is None:
+            return
+        db = self.open_db()
+        newly = mark_removed(db, parsed.article_id, verdict.reason, verdict.http_status)
+        self.crawler.stats.inc_value("scnews/revisit/removed" if newly else "scnews/revisit/still_removed")
+        self.logger.info("withdrawn: %s (%s)", site_url, verdict.reason)
+        clear_failures(db, site_url)
 
     def closed(self, reason: str) -> None:
         if self.db is not None:
