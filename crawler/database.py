@@ -253,7 +253,9 @@ def m301_changes_revisits(db: Database) -> None:
     rows = db.execute("SELECT article_id, title, body, source, editor, authors, images FROM articles")
     updates = [
         (
-            _hash_versioned(title, body, source, editor, json.loads(authors or "[]"), json.loads(images or "[]")),
+            _hash_versioned(
+                title, body, source, editor, json.loads(authors or "[]"), json.loads(images or "[]")
+            ),
             aid,
         )
         for aid, title, body, source, editor, authors, images in rows.fetchall()

@@ -54,7 +54,9 @@ class RevisitPolicy:
         """From a settings getter (``settings.get``): SCNEWS_REVISIT_SCHEDULE, _MAX_AGE and _LIMIT."""
         schedule_text = str(get("SCNEWS_REVISIT_SCHEDULE") or DEFAULT_SCHEDULE)
         points = sorted(
-            parse_duration(part, "SCNEWS_REVISIT_SCHEDULE") for part in schedule_text.split(",") if part.strip()
+            parse_duration(part, "SCNEWS_REVISIT_SCHEDULE")
+            for part in schedule_text.split(",")
+            if part.strip()
         )
         max_age = parse_duration(get("SCNEWS_REVISIT_MAX_AGE") or DEFAULT_MAX_AGE, "SCNEWS_REVISIT_MAX_AGE")
         raw_limit = get("SCNEWS_REVISIT_LIMIT")

@@ -5,8 +5,8 @@ busy timeout, migrations applied). Times are ISO 8601 UTC strings with an offset
 (``2026-11-27T08:30:00+00:00``), so they sort as text.
 
 Failure stages: ``fetch``, ``parse``, ``validate``, ``dedupe``, ``store``, ``revisit`` (a revisit of a
-stored article that failed: not retried as a new page, the revisit schedule tries again). A failure row is unique per
-(url, stage): recording the same failure again counts one more attempt and moves ``last_seen``.
+stored article that failed: not retried as a new page, the revisit schedule tries again). A failure row is
+unique per (url, stage): recording the same failure again counts one more attempt and moves ``last_seen``.
 Run statuses: ``running`` while a crawl runs, ``ok`` when it finished well, anything else
 (``failed``, ``interrupted``, ...) otherwise; only ``ok`` runs count as successful.
 """
@@ -258,8 +258,8 @@ class ArticleWriter:
 
         fields = changed_fields(old, row)
         cursor = self.db.conn.execute(
-            "INSERT INTO article_versions (article_id, seen_at, title, body, source, editor, authors, images, "
-            "content_hash, diff) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO article_versions (article_id, seen_at, title, body, source, editor, authors, "
+            "images, content_hash, diff) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 aid,
                 old["last_seen"],

@@ -89,14 +89,15 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(201, {"Content-Type": "application/json"}, json.dumps({"path": path}).encode())
 
-
     def _article_id(self) -> str | None:
         path = urlsplit(self.path).path
         prefix = "/_replica/articles/"
         return path[len(prefix) :] if path.startswith(prefix) and path[len(prefix) :].isdigit() else None
 
     def _json(self, status: int, data: object) -> None:
-        self._send(status, {"Content-Type": "application/json"}, json.dumps(data, ensure_ascii=False).encode())
+        self._send(
+            status, {"Content-Type": "application/json"}, json.dumps(data, ensure_ascii=False).encode()
+        )
 
     def do_PUT(self) -> None:  # noqa: N802
         article_id = self._article_id()

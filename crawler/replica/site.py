@@ -277,7 +277,9 @@ class ReplicaSite:
         if spec.multipage:
             half = max(1, len(spec.paragraphs) // 2)
             more = path.replace(".html", "_2.html").replace(".shtml", "_2.shtml")
-            self.pages[path] = Page(article_page(path=path, paragraphs=spec.paragraphs[:half], pages=2, **common))
+            self.pages[path] = Page(
+                article_page(path=path, paragraphs=spec.paragraphs[:half], pages=2, **common)
+            )
             self.pages[more] = Page(
                 article_page(path=more, paragraphs=spec.paragraphs[half:], page=2, pages=2, **common)
             )
@@ -311,7 +313,10 @@ class ReplicaSite:
             path, entry, was_withdrawn = found
             spec = self.specs[path]
             if "body" in changes:
-                changes = {**changes, "paragraphs": [p for p in str(changes["body"]).split("\n") if p.strip()]}
+                changes = {
+                    **changes,
+                    "paragraphs": [p for p in str(changes["body"]).split("\n") if p.strip()],
+                }
             for name in ("title", "source", "editor", "time"):
                 if name in changes:
                     setattr(spec, name, str(changes[name]))
