@@ -214,10 +214,21 @@ def describe(change: dict[str, Any]) -> str:
     return "restored: online again"
 
 
+def china_time(value: str | None) -> str:
+    """A stored UTC time as China time to the minute (``2026-12-01 20:35``), as the site shows times."""
+    from crawler.timewindow import CHINA
+
+    try:
+        return datetime.fromisoformat(value or "").astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return (value or "-")[:16]
+
+
 def format_table(changes: list[dict[str, Any]], *, diffs: bool = True) -> str:
+    """One block per change: when (China time), kind, channel and id; title; what happened; diff; URL."""
     lines: list[str] = []
     for c in changes:
-        when = (c.get("detected_at") or "")[:16].replace("T", " ")
+        when = china_time(c.get("detected_at"))
         lines.append(f"{when}  {c['kind']:<8}  {c.get('channel_name') or '-'}  #{c['article_id']}")
         lines.append(f"  {c.get('title') or '(no title)'}")
         lines.append(f"  {describe(c)}")

@@ -217,12 +217,12 @@ class ArticleWriter:
                         counts["restored"] += self._restore(aid, now)
                     continue
                 else:
+                    if old.get("removed_at"):  # back online, and edited meanwhile
+                        counts["restored"] += self._restore(aid, now)
                     self._new_version(aid, old, row, now)
                     conn.execute(update_sql, [*values, now, aid])
                     conn.execute("DELETE FROM article_minhash WHERE article_id = ?", [aid])
                     counts["changed"] += 1
-                    if old.get("removed_at"):
-                        counts["restored"] += self._restore(aid, now)
                 stored[aid] = {**row, "last_seen": now}
                 if item.minhash:
                     conn.execute(

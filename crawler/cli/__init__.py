@@ -11,6 +11,8 @@ import click
 COMMANDS: dict[str, str] = {
     "parse": "parse:parse_command",
     "crawl": "crawl:crawl_command",
+    "revisit": "revisit:revisit_command",
+    "changes": "changes:changes_command",
     "replica": "replica:replica_command",
     "search": "search:search_command",
     "show": "show:show_command",
