@@ -42,7 +42,8 @@ def article_details(db, record: dict[str, Any]) -> dict[str, Any]:
     versions = [
         dict(r)
         for r in db.query(
-            "SELECT id, seen_at, title, source, editor, content_hash, body FROM article_versions "
+            "SELECT id, seen_at, title, source, editor, authors, images, content_hash, body, diff "
+            "FROM article_versions "
             "WHERE article_id = ? ORDER BY seen_at, id",
             [article_id],
         )
@@ -65,7 +66,15 @@ def article_details(db, record: dict[str, Any]) -> dict[str, Any]:
             ),
             {"article_id": record["duplicate_of"], "url": None, "title": None, "published_at": None},
         )
-    return {**record, "versions": versions, "duplicates": duplicates, "duplicate_of_article": original}
+    from crawler.changes import history
+
+    return {
+        **record,
+        "versions": versions,
+        "history": history(db, article_id),
+        "duplicates": duplicates,
+        "duplicate_of_article": original,
+    }
 
 
 def format_text(d: dict[str, Any]) -> str:
@@ -83,6 +92,12 @@ def format_text(d: dict[str, Any]) -> str:
         ("warnings", ", ".join(d.get("warnings") or []) or None),
         ("first seen", d.get("first_seen")),
         ("last seen", d.get("last_seen")),
+        (
+            "removed",
+            f"{d['removed_at']} (withdrawn from the site; last content kept)"
+            if d.get("removed_at")
+            else None,
+        ),
         ("fetched", d.get("fetched_at")),
     ]
     lines += [f"{name:>11}: {value}" for name, value in fields if value not in (None, "")]
@@ -115,6 +130,13 @@ def format_text(d: dict[str, Any]) -> str:
             lines.append(
                 f"  {v.get('seen_at') or '-'}  {v.get('title') or ''}  (hash {v.get('content_hash') or '-'})"
             )
+    if d.get("history"):
+        from crawler.changes import china_time, describe
+
+        lines += ["", f"History ({len(d['history'])}, China time):"]
+        for change in d["history"]:
+            lines.append(f"  {china_time(change.get('detected_at'))}  {describe(change)}")
+            lines += ["    " + line for line in (change.get("diff") or "").splitlines()]
     return "\n".join(lines)
 
 
@@ -124,7 +146,8 @@ def format_text(d: dict[str, Any]) -> str:
 @db_option
 @user_errors
 def show_command(id_or_url: str, fmt: str, db_path: str | None) -> None:
-    """Show one article in full: every field, the disclaimer, earlier versions and duplicates.
+    """Show one article in full: every field, the disclaimer, earlier versions, duplicates and its history
+    (edits with their diffs, withdrawal, reappearance).
 
     ID_OR_URL: the article id (the number in its URL) or its URL (any host or scheme variant).
 

@@ -99,7 +99,8 @@ def rm_command(name: str, db_path: str | None) -> None:
 @db_option
 @user_errors
 def run_command(name: str | None, fmt: str, output: str | None, peek: bool, db_path: str | None) -> None:
-    """Print what each watch (or NAME) matched among the articles stored since it last ran.
+    """Print what each watch (or NAME) matched among the articles stored since it last ran, and the
+    edits and withdrawals of the articles it matches found since then.
 
     Prints nothing in table format when nothing is new, so cron mails only news.
 
@@ -115,7 +116,13 @@ def run_command(name: str | None, fmt: str, output: str | None, peek: bool, db_p
         text = (
             json.dumps(
                 [
-                    {"name": r.name, "query": r.query, "filters": r.filters, "articles": _public(r.articles)}
+                    {
+                        "name": r.name,
+                        "query": r.query,
+                        "filters": r.filters,
+                        "articles": _public(r.articles),
+                        "changes": r.changes,
+                    }
                     for r in results
                 ],
                 ensure_ascii=False,
@@ -124,10 +131,18 @@ def run_command(name: str | None, fmt: str, output: str | None, peek: bool, db_p
             + "\n"
         )
     else:
+        from crawler.changes import format_table as changes_table
+
         blocks = [
             f"== watch {r.name}: {r.query} — {len(r.articles)} new ==\n" + format_table(r.articles)
             for r in results
             if r.articles
+        ]
+        blocks += [
+            f"== watch {r.name}: {r.query} — {len(r.changes)} changed or withdrawn ==\n"
+            + changes_table(r.changes)
+            for r in results
+            if r.changes
         ]
         text = "\n".join(blocks)
     if output:

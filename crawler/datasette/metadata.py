@@ -25,6 +25,15 @@ WHERE w.rowid = {rowid}
 ORDER BY search_index.rowid DESC
 LIMIT 200"""
 
+# Edits, withdrawals and reappearances (crawler/changes.py), newest first, optionally of one kind.
+CHANGES_SQL = """SELECT c.detected_at, c.kind, c.article_id, a.title, a.channel_name,
+  coalesce(c.fields, c.reason, '') AS what, v.diff, a.url
+FROM changes c JOIN articles a ON a.article_id = c.article_id
+LEFT JOIN article_versions v ON v.id = c.version_id
+WHERE (:kind = '' OR c.kind = :kind)
+ORDER BY c.detected_at DESC, c.id DESC
+LIMIT 200"""
+
 HIDDEN = ("search_dirty", "search_meta", "search_docs", "article_lsh", "_sqlite_migrations")
 
 
@@ -35,6 +44,11 @@ def build_metadata(db_name: str, watches: list[dict[str, Any]]) -> dict[str, Any
             "sql": SEARCH_SQL,
             "description": "Example: 成都 大运会, 人工智能 OR AIGC, 熊猫 NOT 成都",
         }
+    }
+    queries["changes"] = {
+        "title": "Recent changes: edits, withdrawals (删稿), reappearances",
+        "sql": CHANGES_SQL,
+        "description": "kind: edited, removed or restored (empty: all kinds).",
     }
     for watch in watches:
         queries[f"watch-{watch['name']}"] = {
@@ -59,6 +73,18 @@ def build_metadata(db_name: str, watches: list[dict[str, Any]]) -> dict[str, Any
             "description": 'Search: Chinese words of any length (成, 成都, 大运会), AND, OR, NOT, "phrases".',
         },
         "search_index": {"hidden": True},
+        "article_changes": {
+            "title": "changes (edits and withdrawals)",
+            "facets": ["kind", "channel_name", "source"],
+            "sort_desc": "detected_at",
+            "label_column": "title",
+            "description": "Edits (with diffs), withdrawals (删稿) and reappearances the revisits found.",
+        },
+        "changes": {
+            "facets": ["kind"],
+            "sort_desc": "detected_at",
+            "description": "The change log; the article_changes view joins it to the articles and diffs.",
+        },
     }
     tables.update({name: {"hidden": True} for name in HIDDEN})
     return {

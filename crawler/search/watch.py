@@ -2,7 +2,9 @@
 
 A watch remembers the highest ``articles.rowid`` it has reported (rowids only grow as articles are stored),
 so ``run_watches`` reports each stored article once, whichever tool wrote it, and a cron line can mail the
-output. A new watch starts from the articles stored after it was added.
+output. A new watch starts from the articles stored after it was added. It also reports the edits,
+withdrawals and reappearances (``changes``, crawler/changes.py) of the articles it matches, each once
+(it remembers the highest ``changes.id`` reported, ``last_change_id``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from xml.etree import ElementTree as ET
 
 from sqlite_utils import Database
 
+from crawler.changes import changes_for_watch, describe, max_change_id
+from crawler.changes_atom import xml_text
 from crawler.search.engine import Search
 from crawler.search.filters import Filters
 from crawler.search.index import index_pending
@@ -32,6 +36,8 @@ class WatchResult:
     filters: dict[str, Any]
     articles: list[dict[str, Any]] = field(default_factory=list)
     upto_rowid: int = 0  # what marking this result reported moves the watch past
+    changes: list[dict[str, Any]] = field(default_factory=list)  # edits/withdrawals of its matches
+    upto_change_id: int = 0
 
 
 def _now() -> str:
@@ -56,6 +62,7 @@ def add_watch(db: Database, name: str, query: str, filters: Filters) -> dict[str
         "created_at": _now(),
         "last_run": None,
         "last_rowid": _max_rowid(db),
+        "last_change_id": max_change_id(db),
     }
     with db.atomic():
         db.table("watches").insert(row)
@@ -88,6 +95,7 @@ def run_watches(db: Database, name: str | None = None, *, update: bool = True) -
             raise QueryError(f"no watch named {name!r} (see: scnews watch list)")
     index_pending(db)
     upto = _max_rowid(db)
+    upto_change = max_change_id(db)
     results = []
     for watch in watches:
         search = Search(
@@ -99,7 +107,16 @@ def run_watches(db: Database, name: str | None = None, *, update: bool = True) -
             upto_rowid=upto,
         )
         articles = list(search.run(db, refresh=False))
-        results.append(WatchResult(watch["name"], watch["query"], watch["filters"], articles, upto))
+        changes = changes_for_watch(
+            db,
+            watch["query"],
+            Filters.from_json(watch["filters"]),
+            watch.get("last_change_id") or 0,
+            upto_change,
+        )
+        results.append(
+            WatchResult(watch["name"], watch["query"], watch["filters"], articles, upto, changes, upto_change)
+        )
     if update:
         mark_reported(db, results)
     return results
@@ -112,9 +129,9 @@ def mark_reported(db: Database, results: list[WatchResult]) -> None:
     with db.atomic():
         for result in results:
             db.execute(
-                "UPDATE watches SET last_run = ?, last_rowid = max(coalesce(last_rowid, 0), ?) "
-                "WHERE name = ?",
-                [_now(), result.upto_rowid, result.name],
+                "UPDATE watches SET last_run = ?, last_rowid = max(coalesce(last_rowid, 0), ?), "
+                "last_change_id = max(coalesce(last_change_id, 0), ?) WHERE name = ?",
+                [_now(), result.upto_rowid, result.upto_change_id, result.name],
             )
 
 
@@ -153,5 +170,14 @@ def atom_feed(
             meta = " · ".join(x for x in (article.get("channel_name"), article.get("source")) if x)
             summary = (meta + " — " if meta else "") + (article.get("snippet") or "")
             sub(entry, "summary", summary)
+        for change in result.changes:
+            entry = sub(feed, "entry")
+            sub(entry, "id", f"urn:scnews:change:{change['id']}:watch:{result.name}")
+            sub(entry, "title", f"[{change['kind']}] {change.get('title') or '(no title)'}")
+            sub(entry, "updated", change.get("detected_at") or now)
+            if change.get("url"):
+                sub(entry, "link", href=change["url"], rel="alternate", type="text/html")
+            sub(entry, "category", term=change["kind"], label=f"watch {result.name}: {result.query}")
+            sub(entry, "summary", xml_text(describe(change)))
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

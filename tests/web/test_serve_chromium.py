@@ -28,6 +28,7 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve")
     path = tmp / "scnews.db"
     write_corpus(path)
+    _edit_and_withdraw(path)
     subprocess.run(
         [SCNEWS, "watch", "add", "dayun", "大运会", "--db", str(path)], check=True, capture_output=True
     )
@@ -52,6 +53,27 @@ def server(tmp_path_factory):
         proc.terminate()
         proc.wait(timeout=10)
         proc.stderr.close()
+
+
+def _edit_and_withdraw(path: Path) -> None:
+    """1007 edited (a new title) and 1002 withdrawn, through the store's own API, as revisits do."""
+    from crawler.storage import (
+        ArticleWriter,
+        PendingArticle,
+        article_row,
+        get_article,
+        mark_removed,
+        row_to_article,
+    )
+
+    db = open_database(path)
+    article = row_to_article(get_article(db, "1007"))
+    article.title = "更正：" + article.title
+    writer = ArticleWriter(db)
+    writer.add(PendingArticle(article_row(article)))
+    assert writer.flush()["changed"] == 1
+    assert mark_removed(db, "1002", "HTTP 404", 404)
+    db.close()
 
 
 def dump_dom(url: str, profile: Path) -> str:
@@ -166,3 +188,14 @@ def test_long_bodies_are_cut_in_html_tables_but_whole_in_json(server):
     assert rows[0]["body"] == body
     dom = dump_dom(f"{base}/scnews/articles?article_id=9002", tmp / "profile-long")
     assert body[:150] in dom and body not in dom and "…" in dom
+
+
+def test_changes_view_and_canned_query(server):
+    base, _, tmp = server
+    dom = dump_dom(f"{base}/scnews/changes?kind=", tmp / "profile-changes")
+    assert "更正：" + TITLES["1007"] in dom and TITLES["1002"] in dom
+    assert "HTTP 404" in dom and "{+更正：+}" in dom  # the reason, and the diff of the edited title
+    dom = dump_dom(f"{base}/scnews/changes?kind=removed", tmp / "profile-changes2")
+    assert TITLES["1002"] in dom and TITLES["1007"] not in dom
+    dom = dump_dom(f"{base}/scnews/article_changes", tmp / "profile-changes3")
+    assert 'data-column="kind"' in dom and "2 rows" in dom  # faceted by kind
