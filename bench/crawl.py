@@ -3,7 +3,12 @@
 Prints, in one run:
 1. pages/s of a full crawl with all pipelines vs the same crawl with ITEM_PIPELINES={} (target ratio >= 0.8);
 2. requests sent per new article on an incremental run after --added new articles appear (target <= 1.2),
-   and the article requests alone per new article.
+   and the article requests alone per new article;
+3. the requests spent on revisits per day for a site publishing 50 articles a day, as a ratio to the requests
+   for its new articles: hourly crawls over 30 days are simulated with the revisit schedule itself
+   (crawler/revisit.py, default settings) to count the checks a day, and a real ``scnews revisit --all`` of
+   --young articles published yesterday measures the requests one check costs (multi-page articles cost
+   more than one). ``--revisits-only`` runs only this part.
 Each crawl is ``scnews crawl`` in a subprocess (Scrapy's reactor cannot restart in one process); pages/s is
 responses / Scrapy's elapsed crawl time (process start-up excluded), from the run's crawl_runs row. The
 crawler process's CPU time per page is printed too: with the replica on the same two cores, wall-clock pages/s
@@ -14,16 +19,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import resource
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from crawler.channels import CHANNELS
 from crawler.replica import ReplicaServer, ReplicaSite
+from crawler.revisit import RevisitPolicy
+from crawler.timewindow import CHINA
 
 CRAWL = [sys.executable, "-c", "from crawler.cli import main; main()", "crawl", "--quiet"]
 
@@ -48,6 +57,73 @@ def crawl(db: Path, url: str, *extra: str) -> dict:
     return data
 
 
+def simulated_checks_per_day(per_day: int = 50, days: int = 30, seed: int = 1) -> tuple[float, float]:
+    """(revisits a day, revisits per article) in the steady state of hourly crawls (at :07) over ``days``
+    days of ``per_day`` articles published at random times, with the default revisit policy."""
+    policy = RevisitPolicy.from_settings({}.get)
+    rng = random.Random(seed)
+    start = datetime(2026, 1, 1, tzinfo=CHINA)
+    published = sorted(start + timedelta(seconds=rng.uniform(0, days * 86400)) for _ in range(per_day * days))
+    last_fetch: dict[int, datetime] = {}
+    checks_by_day = [0] * days
+    for hour in range(days * 24):
+        now = start + timedelta(hours=hour, minutes=7)
+        for n, when in enumerate(published):
+            if when > now:
+                break
+            if n not in last_fetch:
+                last_fetch[n] = now  # stored by this run
+            elif policy.is_due(when, last_fetch[n], now):
+                last_fetch[n] = now
+                checks_by_day[hour // 24] += 1
+    steady = checks_by_day[10:]  # after the first week and more: every age of the schedule is populated
+    per_day_checks = sum(steady) / len(steady)
+    return per_day_checks, per_day_checks / per_day
+
+
+def revisit_benchmark(
+    server_url: str, site: ReplicaSite, tmp: Path, young: int, per_new: float | None
+) -> None:
+    yesterday = (datetime.now(CHINA) - timedelta(days=1)).date().isoformat()
+    codes = list(CHANNELS)
+    for k in range(young):
+        site.add_article(
+            codes[k % len(codes)], date=yesterday, title=f"待复查稿件{k}", multipage=(k % 10 == 0)
+        )
+    db = tmp / "revisits.db"
+    stored = crawl(db, server_url, "--since", "2d")
+    if per_new is None:
+        per_new = stored["requests"] / max(stored["new"], 1)
+    result = subprocess.run(
+        [*CRAWL[:-2], "revisit", "--quiet", "--all", "--db", str(db), "--replica-url", server_url],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        sys.exit(f"revisit failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
+    conn = sqlite3.connect(db)
+    (counts,) = conn.execute("SELECT counts FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
+    conn.close()
+    counts = json.loads(counts)
+    per_check = (counts["requests"] - 1) / max(counts["revisits"], 1)  # minus robots.txt
+    checks_per_day, checks_per_article = simulated_checks_per_day()
+    revisit_requests = checks_per_day * per_check
+    new_requests = 50 * per_new
+    print(
+        f"revisit run: {counts['revisits']} articles published yesterday revisited with "
+        f"{counts['requests'] - 1} requests (robots.txt excluded) = {per_check:.3f} requests per check "
+        f"(1 in 10 has two pages)"
+    )
+    print(
+        f"schedule (1h,6h,1d,3d,7d within 7d), hourly crawls, 50 articles a day: "
+        f"{checks_per_day:.1f} checks a day = {checks_per_article:.2f} per article"
+    )
+    print(
+        f"revisit requests per day: {revisit_requests:.0f} vs {new_requests:.0f} requests for the 50 new "
+        f"articles ({per_new:.3f} per new article): ratio {revisit_requests / new_requests:.2f}"
+    )
+
+
 def pages_per_second(counts: dict) -> float:
     return counts["responses"] / counts["elapsed_seconds"]
 
@@ -57,7 +133,15 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1500, help="synthetic articles in the replica")
     parser.add_argument("--added", type=int, default=200, help="articles added before the incremental run")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each full crawl (best kept)")
+    parser.add_argument("--young", type=int, default=200, help="articles of yesterday for the revisit run")
+    parser.add_argument("--revisits-only", action="store_true", help="only the revisit figures")
     args = parser.parse_args()
+
+    if args.revisits_only:
+        site = ReplicaSite(faults=False, page_size=20)
+        with ReplicaServer(site) as server, tempfile.TemporaryDirectory() as tmp:
+            revisit_benchmark(server.url, site, Path(tmp), args.young, None)
+        return
 
     site = ReplicaSite(faults=False, extra_articles=args.articles, page_size=20)
     with ReplicaServer(site) as server, tempfile.TemporaryDirectory() as tmp:
@@ -102,6 +186,7 @@ def main() -> None:
             f"article requests per new article: {article_requests / max(new, 1):.3f} "
             f"({incremental['retried_failures']} failures of earlier runs retried)"
         )
+        revisit_benchmark(server.url, site, Path(tmp), args.young, per_new)
 
 
 if __name__ == "__main__":

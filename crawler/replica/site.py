@@ -272,8 +272,8 @@ class ReplicaSite:
     def _render(self, path: str) -> None:
         """(Re)build the page(s) of an article from its spec."""
         spec = self.specs[path]
-        common = {"title": spec.title, "date": spec.date, "time": spec.time, "source": spec.source}
-        common["editor"] = spec.editor
+        common: dict[str, Any] = {"title": spec.title, "date": spec.date, "time": spec.time}
+        common.update(source=spec.source, editor=spec.editor)
         if spec.multipage:
             half = max(1, len(spec.paragraphs) // 2)
             more = path.replace(".html", "_2.html").replace(".shtml", "_2.shtml")
