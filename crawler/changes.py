@@ -50,17 +50,39 @@ def _show(name: str, value: Any) -> str:
 
 
 def inline_diff(old: str, new: str) -> str:
-    """``old`` turned into ``new`` with ``[-removed-]`` and ``{+added+}`` marks, by character."""
-    out: list[str] = []
+    """``old`` turned into ``new`` with ``[-removed-]`` and ``{+added+}`` marks, by character.
+
+    One unchanged character between two changes joins them (28.6 -> 29.1 reads ``2[-8.6-]{+9.1+}``, not
+    ``2[-8-]{+9+}.[-6-]{+1+}``).
+    """
+    runs: list[list[str]] = []  # [kind, old text, new text], kind "=" or "~"
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            out.append(old[i1:i2])
+        kind = "=" if op == "equal" else "~"
+        if (
+            kind == "~"
+            and len(runs) >= 2
+            and runs[-1][0] == "="
+            and len(runs[-1][1]) == 1
+            and runs[-2][0] == "~"
+        ):
+            joint = runs.pop()[1]
+            runs[-1][1] += joint + old[i1:i2]
+            runs[-1][2] += joint + new[j1:j2]
+        elif kind == "~" and runs and runs[-1][0] == "~":
+            runs[-1][1] += old[i1:i2]
+            runs[-1][2] += new[j1:j2]
+        else:
+            runs.append([kind, old[i1:i2], new[j1:j2]])
+    out: list[str] = []
+    for kind, before, after in runs:
+        if kind == "=":
+            out.append(before)
             continue
-        if i2 > i1:
-            out.append(f"[-{old[i1:i2]}-]")
-        if j2 > j1:
-            out.append(f"{{+{new[j1:j2]}+}}")
+        if before:
+            out.append(f"[-{before}-]")
+        if after:
+            out.append(f"{{+{after}+}}")
     return "".join(out)
 
 

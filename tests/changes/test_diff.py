@@ -65,3 +65,10 @@ def test_same_content_in_json_text_or_lists_is_no_change():
     record = {**row, "authors": ["甲"], "images": []}
     assert changed_fields(row, record) == []
     assert readable_diff(row, record) == ""
+
+
+def test_changes_one_character_apart_read_as_one():
+    # two characters apart they stay two changes (the last case)
+    assert inline_diff("全长约28.6公里", "全长约29.1公里") == "全长约2[-8.6-]{+9.1+}公里"
+    assert inline_diff("甲乙丙丁", "甲戊丙己") == "甲[-乙丙丁-]{+戊丙己+}"
+    assert inline_diff("甲乙丙丁戊", "甲己丙丁庚") == "甲[-乙-]{+己+}丙丁[-戊-]{+庚+}"
