@@ -52,6 +52,9 @@ def crawl_command(
 ) -> None:
     """Crawl new articles of the site into the database, politely and incrementally.
 
+    After the new articles it revisits the stored articles that are due for a check (edits and
+    withdrawals; see 'scnews revisit'; -s SCNEWS_REVISIT_LIMIT=0 turns revisits off).
+
     Exit status: 0 done; 1 the run failed (no list page readable, interrupted); 2 bad arguments;
     3 the share of articles extracted by the generic layer passed SCNEWS_MAX_GENERIC_SHARE (the site's
     templates changed); 75 another crawl holds the lock on this database.

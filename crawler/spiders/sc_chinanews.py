@@ -344,8 +344,11 @@ class ScChinanewsSpider(scrapy.Spider):
         rest = self.more_pages(response, parsed.article_id) if parsed else []
         if rest:
             self.crawler.stats.inc_value("scnews/multipage_articles")
-            yield self.request(
-                rest[0], self.parse_more, site_url=site_url, article=result, rest=rest[1:], page=2
+            yield self.revisit_marked(
+                response,
+                self.request(
+                    rest[0], self.parse_more, site_url=site_url, article=result, rest=rest[1:], page=2
+                ),
             )
             return
         yield from self.emit(result, site_url)
@@ -361,8 +364,11 @@ class ScChinanewsSpider(scrapy.Spider):
         have = {image.url for image in article.images}
         article.images.extend(image for image in part.images if image.url not in have)
         if rest:
-            yield self.request(
-                rest[0], self.parse_more, site_url=site_url, article=article, rest=rest[1:], page=page + 1
+            yield self.revisit_marked(
+                response,
+                self.request(
+                    rest[0], self.parse_more, site_url=site_url, article=article, rest=rest[1:], page=page + 1
+                ),
             )
             return
         yield from self.emit(article, site_url)
@@ -441,6 +447,12 @@ class ScChinanewsSpider(scrapy.Spider):
             "handle_httpstatus_list": [*WITHDRAWN_STATUSES, *REDIRECT_STATUSES],
         }
         return request.replace(meta=meta, priority=-1, dont_filter=True)
+
+    def revisit_marked(self, response: Response, request: Request) -> Request:
+        """A further page of a revisited article is part of the revisit (its failure is a revisit's)."""
+        if not response.meta.get("scnews_revisit"):
+            return request
+        return request.replace(meta={**request.meta, "scnews_revisit": True}, priority=-1)
 
     def parse_revisit(self, response: Response, site_url: str, hops: int):
         from crawler.revisit import classify_status, not_an_article

@@ -1,11 +1,12 @@
 """Revisits over real HTTP: the replica changes its articles (PUT, DELETE, a redirect, faults), the crawler
 finds out. One shared sequence of runs (each a subprocess crawl) serves every test of the module:
 
-1. ``scnews crawl`` stores seven articles published yesterday;
+1. ``scnews crawl`` stores eight articles published yesterday;
 2. one of them is made to look checked two days ago (as if time passed): the next ``scnews crawl`` revisits
    it and nothing else;
 3. the site edits A, deletes B (404), redirects C to the channel page, leaves D alone, answers 500 for E
-   and is too slow for F; ``scnews revisit --all`` checks all seven;
+   and is too slow for F, and answers 500 for the second page of the two-page H; ``scnews revisit --all``
+   checks all eight;
 4. B comes back (PUT); ``scnews revisit --all`` again.
 """
 
@@ -59,6 +60,7 @@ def story(tmp_path_factory):
         name: site.add_article("whty", date=yesterday, title=f"四川体育稿件{name}，赛事筹备进展顺利")
         for name in NAMES
     }
+    paths["H"] = site.add_article("whty", date=yesterday, title="四川体育稿件H，分两页", multipage=True)
     ids = {name: parse_article_url(path).article_id for name, path in paths.items()}
     out: dict = {"ids": ids, "paths": paths}
     with ReplicaServer(site) as server:
@@ -88,6 +90,7 @@ def story(tmp_path_factory):
         _request(f"{api}/{ids['C']}", "PUT", {"redirect_to": "/whty/index.shtml"})
         site.fault_state[paths["E"]] = Fault("flaky500", remaining=10**9)
         site.fault_state[paths["F"]] = Fault("slow", remaining=10**9, seconds=3.0)
+        site.fault_state[paths["H"].replace(".html", "_2.html")] = Fault("flaky500", remaining=10**9)
         before = len(site.requests())
         third = subprocess.run(
             [*REVISIT, "--all", "--db", str(db), "--replica-url", server.url, "--quiet"],
@@ -181,7 +184,7 @@ def test_an_unchanged_revisit_writes_only_the_check_time(story):
 
 def test_a_failed_fetch_is_no_withdrawal(story):
     snapshot = story["after_revisit"]
-    for name, reason in (("E", "HTTP 500"), ("F", "timeout after 1 s")):
+    for name, reason in (("E", "HTTP 500"), ("F", "timeout after 1 s"), ("H", "page 2: HTTP 500")):
         article_id = story["ids"][name]
         assert snapshot["articles"][article_id]["removed_at"] is None, name
         assert snapshot["articles"][article_id] == story["first"]["articles"][article_id], name
