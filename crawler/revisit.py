@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from crawler.crawl_args import CrawlArgumentError
+from crawler.timewindow import CHINA
 from crawler.urls import parse_article_url
 
 DEFAULT_SCHEDULE = "1h,6h,1d,3d,7d"
@@ -105,11 +106,14 @@ def revisit_candidates(db: Any, policy: RevisitPolicy, now: datetime, *, every: 
     if policy.limit == 0:
         return []
     oldest = now - policy.max_age - (timedelta(0) if every else GRACE)
+    # The text comparison (China time, as stored) narrows the rows through the published_at index, a day
+    # wide to be safe with any other offset; julianday() then compares the moments exactly.
+    rough = (oldest - timedelta(days=1)).astimezone(CHINA).isoformat(timespec="seconds")
     rows = db.execute(
-        "SELECT url, published_at, last_seen, checked_at FROM articles "
-        "WHERE julianday(published_at) >= julianday(?) AND julianday(published_at) <= julianday(?) "
+        "SELECT url, published_at, last_seen, checked_at FROM articles WHERE published_at >= ? "
+        "AND julianday(published_at) >= julianday(?) AND julianday(published_at) <= julianday(?) "
         "ORDER BY published_at",
-        [oldest.isoformat(), now.isoformat()],
+        [rough, oldest.isoformat(), now.isoformat()],
     ).fetchall()
     due: list[tuple[datetime, str]] = []
     for url, published_at, last_seen, checked_at in rows:

@@ -54,7 +54,7 @@ def _snapshot(db) -> dict:
 @pytest.fixture(scope="module")
 def story(tmp_path_factory):
     db = tmp_path_factory.mktemp("revisits") / "news.db"
-    site = ReplicaSite(faults=False, synthetic_per_channel=0, slow_seconds=3.0)
+    site = ReplicaSite(faults=False, synthetic_per_channel=0)
     yesterday = (datetime.now(CHINA) - timedelta(days=1)).date().isoformat()
     paths = {
         name: site.add_article("whty", date=yesterday, title=f"四川体育稿件{name}，赛事筹备进展顺利")
@@ -89,7 +89,7 @@ def story(tmp_path_factory):
         _request(f"{api}/{ids['B']}", "DELETE")
         _request(f"{api}/{ids['C']}", "PUT", {"redirect_to": "/whty/index.shtml"})
         site.fault_state[paths["E"]] = Fault("flaky500", remaining=10**9)
-        site.fault_state[paths["F"]] = Fault("slow", remaining=10**9, seconds=3.0)
+        site.fault_state[paths["F"]] = Fault("slow", remaining=10**9, seconds=1.5)  # timeout: 1 s
         site.fault_state[paths["H"].replace(".html", "_2.html")] = Fault("flaky500", remaining=10**9)
         before = len(site.requests())
         third = subprocess.run(
