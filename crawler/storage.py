@@ -432,12 +432,14 @@ def last_successful_run(db: Database) -> dict[str, Any] | None:
     """The latest run that completed its crawl (arguments and counts decoded), or None.
 
     A run that ended ``generic-share-exceeded`` crawled and stored everything: it raises an alarm about the
-    parser, not about the crawl, so it still moves the next run's window forward.
+    parser, not about the crawl, so it still moves the next run's window forward. A revisit-only run
+    (``scnews revisit``, arguments ``lists: false``) read no list page: it never moves the window.
     """
     marks = ", ".join("?" for _ in COMPLETED_STATUSES)
     rows = list(
         db.query(
             f"SELECT * FROM crawl_runs WHERE status IN ({marks}) AND finished_at IS NOT NULL "
+            "AND coalesce(json_extract(arguments, '$.lists'), 1) != 0 "
             "ORDER BY finished_at DESC, id DESC LIMIT 1",
             list(COMPLETED_STATUSES),
         )

@@ -37,3 +37,13 @@ def test_a_run_that_raised_the_generic_share_alarm_still_moves_the_window(tmp_pa
 
     assert storage.last_successful_run(db)["id"] == alarm
     db.close()
+
+
+def test_a_revisit_only_run_does_not_move_the_window(tmp_path):
+    db = open_database(tmp_path / "r.db")
+    crawl = storage.start_run(db, {"channels": None, "revisit": "due", "lists": True})
+    storage.finish_run(db, crawl, "ok", {"new": 3})
+    revisit = storage.start_run(db, {"channels": None, "revisit": "due", "lists": False})
+    storage.finish_run(db, revisit, "ok", {"revisits": 2})
+    assert storage.last_successful_run(db)["id"] == crawl
+    db.close()
