@@ -47,7 +47,7 @@ def revisit_command(
     404/410, a redirect away from the article or a page that is no longer an article sets removed_at; a
     failed fetch (timeout, 5xx) is only recorded in failures. 'scnews crawl' does the same revisits after
     the new articles. Same lock, run record and exit status as 'scnews crawl' (0 done, 1 failed, 2 bad
-    arguments, 75 locked).
+    arguments, 3 generic-layer share too high, 75 locked).
 
     Example: scnews revisit --quiet && scnews changes --since 1d
     """
