@@ -1,12 +1,12 @@
 """Revisits over real HTTP: the replica changes its articles (PUT, DELETE, a redirect, faults), the crawler
 finds out. One shared sequence of runs (each a subprocess crawl) serves every test of the module:
 
-1. ``scnews crawl`` stores eight articles published yesterday;
+1. ``scnews crawl`` stores nine articles published yesterday;
 2. one of them is made to look checked two days ago (as if time passed): the next ``scnews crawl`` revisits
    it and nothing else;
 3. the site edits A, deletes B (404), redirects C to the channel page, leaves D alone, answers 500 for E
-   and is too slow for F, and answers 500 for the second page of the two-page H; ``scnews revisit --all``
-   checks all eight;
+   and is too slow for F, answers 500 for the second page of the two-page H and an error page (status 200)
+   for I; ``scnews revisit --all`` checks all nine;
 4. B comes back (PUT); ``scnews revisit --all`` again.
 """
 
@@ -23,12 +23,13 @@ import pytest
 from e2e_helpers import crawl
 
 from crawler.replica import ReplicaServer, ReplicaSite
-from crawler.replica.site import Fault
+from crawler.replica.pages import soft_404_page
+from crawler.replica.site import Fault, Page
 from crawler.timewindow import CHINA
 from crawler.urls import parse_article_url
 
 REVISIT = [sys.executable, "-c", "from crawler.cli import main; main()", "revisit"]
-NAMES = "ABCDEFG"
+NAMES = "ABCDEFGI"
 
 
 def _request(url: str, method: str, data: dict | None = None) -> dict:
@@ -91,6 +92,7 @@ def story(tmp_path_factory):
         site.fault_state[paths["E"]] = Fault("flaky500", remaining=10**9)
         site.fault_state[paths["F"]] = Fault("slow", remaining=10**9, seconds=1.5)  # timeout: 1 s
         site.fault_state[paths["H"].replace(".html", "_2.html")] = Fault("flaky500", remaining=10**9)
+        site.pages[paths["I"]] = Page(soft_404_page())
         before = len(site.requests())
         third = subprocess.run(
             [*REVISIT, "--all", "--db", str(db), "--replica-url", server.url, "--quiet"],
@@ -169,6 +171,14 @@ def test_a_withdrawal_by_redirect_to_the_channel_page(story):
     assert change["kind"] == "removed"
     assert change["reason"] == "redirect to https://www.sc.chinanews.com.cn/whty/index.shtml"
     assert change["http_status"] == 302
+
+
+def test_a_page_that_is_no_longer_an_article_is_a_withdrawal(story):
+    i = story["ids"]["I"]
+    assert story["after_revisit"]["articles"][i]["removed_at"] is not None
+    (change,) = [x for x in story["after_revisit"]["changes"] if x["article_id"] == i]
+    assert change["kind"] == "removed" and change["http_status"] == 200
+    assert change["reason"].startswith("no longer an article: ")
 
 
 def test_an_unchanged_revisit_writes_only_the_check_time(story):
