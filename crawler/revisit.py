@@ -9,9 +9,10 @@ costs at most five revisits. The last check (at the age limit) is made by the fi
 up to ``GRACE`` later; older articles are never revisited. ``SCNEWS_REVISIT_LIMIT`` caps the revisits of one
 run (the most overdue first), so revisits stay within the crawl's politeness budget.
 
-What an answer means (``classify``): 404 or 410, a redirect to a page that is not this article (a channel or
-the home page), or a 200 page the parser refuses (no longer an article) is a withdrawal. A timeout, a 5xx or
-any other failure only failed: it goes to ``failures`` (stage ``revisit``) and the article stays as it was.
+What an answer means (``classify_status``, ``not_an_article``): 404 or 410, a redirect to a page that is not
+this article (a channel or the home page), or a 200 page the parser refuses as another page (an error page, a
+list; no longer an article) is a withdrawal. A timeout, a 5xx, an empty or cut-off answer or any other failure
+only failed: it goes to ``failures`` (stage ``revisit``) and the article stays as it was.
 No Scrapy here: the spider (``crawler/spiders/sc_chinanews.py``) asks this module and records the outcome.
 """
 
@@ -160,6 +161,14 @@ def classify_status(status: int, site_url: str, location: str | None) -> Withdra
     return None
 
 
-def not_an_article(reason: str) -> Withdrawn:
-    """A page at the article's URL that the parser refuses (an error page served with 200, a list page)."""
+# The parser's refusals that say the answer was broken, not that the page changed: a failed fetch.
+BROKEN_ANSWERS = ("empty document", "truncated document", "not an HTML document")
+
+
+def not_an_article(reason: str) -> Withdrawn | None:
+    """A page at the article's URL that the parser refuses: withdrawn when it is another page (an error page
+    served with 200, a channel list, a page without a title or text); None when the answer itself was broken
+    (empty, cut off, not HTML), which is only a failed fetch."""
+    if reason.startswith(BROKEN_ANSWERS):
+        return None
     return Withdrawn(f"no longer an article: {reason}", 200)

@@ -471,7 +471,13 @@ class ScChinanewsSpider(scrapy.Spider):
             return
         result = self.read_article(response, site_url)
         if isinstance(result, Exception):
-            self.withdrawn(site_url, not_an_article(getattr(result, "reason", None) or str(result)))
+            reason = getattr(result, "reason", None) or str(result)
+            verdict = not_an_article(reason)
+            if verdict is None:  # a broken answer (empty, cut off): a failed fetch, never a withdrawal
+                self.crawler.stats.inc_value("scnews/revisit/failed")
+                self.fail(site_url, "revisit", reason, response.status)
+            else:
+                self.withdrawn(site_url, verdict)
             return
         self.crawler.stats.inc_value("scnews/revisit/online")
         yield from self.article_pages(response, site_url, result)
