@@ -31,6 +31,9 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 # Retries wait: Retry-After when a 429/503 gives one (up to SCNEWS_RETRY_AFTER_MAX seconds, else give up),
 # otherwise SCNEWS_RETRY_BACKOFF_BASE * 2**n seconds, capped (crawler/middlewares.py).
 DOWNLOADER_MIDDLEWARES = {
+    # robots.txt checked for requests queued while it downloads too (crawler/robots.py)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsTxtEveryRequestMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.ReplicaHostMiddleware": 560,
@@ -38,6 +41,10 @@ DOWNLOADER_MIDDLEWARES = {
 SCNEWS_RETRY_BACKOFF_BASE = 2.0
 SCNEWS_RETRY_BACKOFF_MAX = 60.0
 SCNEWS_RETRY_AFTER_MAX = 120.0
+# Redirects stay on the site's hosts and never loop unrecorded (crawler/boundaries.py); a news page needs a
+# hop or two, so a longer chain is a fault.
+REDIRECT_MAX_TIMES = 5
+EXTENSIONS = {"crawler.boundaries.BoundaryExtension": 100}
 # Optional HTTP cache for development (`scnews crawl --cache` or SCNEWS_HTTPCACHE=1).
 HTTPCACHE_ENABLED = os.environ.get("SCNEWS_HTTPCACHE", "").lower() in ("1", "true", "yes", "on")
 HTTPCACHE_DIR = "httpcache"

@@ -29,6 +29,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
+from crawler.boundaries import BoundaryRefusal
 from crawler.crawl_args import (
     CrawlArgumentError,
     parse_base_url,
@@ -40,7 +41,7 @@ from crawler.crawl_args import (
 from crawler.parsers.listing import parse_listing
 from crawler.revisit import REDIRECT_STATUSES, WITHDRAWN_STATUSES, RevisitPolicy, Withdrawn
 from crawler.timewindow import CHINA
-from crawler.urls import CANONICAL_HOST, canonical_url, is_site_host, parse_article_url
+from crawler.urls import CANONICAL_HOST, SITE_HOSTS, canonical_url, is_site_host, parse_article_url
 
 SITE_ORIGIN = f"https://{CANONICAL_HOST}"
 REVISIT_MODES = ("due", "all", "off")
@@ -55,15 +56,24 @@ def header_charset(response: Response) -> str | None:
     return None
 
 
-def failure_reason(failure: Any, timeout: float | None) -> tuple[str, int | None]:
+def failure_reason(failure: Any, timeout: float | None, maxsize: int | None = None) -> tuple[str, int | None]:
     """(reason, HTTP status) for an errback's failure, in words a reader of ``failures`` understands."""
     exc = failure.value
+    name = type(exc).__name__
+    if isinstance(exc, BoundaryRefusal):  # off-site redirect, redirect loop (crawler/boundaries.py)
+        return str(exc), None
+    limit = f"the {maxsize} B limit" if maxsize else "the size limit"
+    if name == "DownloadCancelledError":  # declared or streamed past DOWNLOAD_MAXSIZE
+        return f"body larger than {limit} (DOWNLOAD_MAXSIZE)", None
+    if name == "IgnoreRequest" and "DOWNLOAD_MAXSIZE" in str(exc):  # a compression bomb
+        return f"body larger than {limit} (DOWNLOAD_MAXSIZE) once decompressed", None
+    if name == "IgnoreRequest" and "max redirections" in str(exc):
+        return "too many redirects (REDIRECT_MAX_TIMES)", None
     if isinstance(exc, HttpError):
         status = exc.response.status
         return f"HTTP {status}", status
     if failure.check(TwistedTimeoutError, TCPTimedOutError) or "Timeout" in type(exc).__name__:
         return (f"timeout after {timeout:g} s" if timeout else "timeout"), None
-    name = type(exc).__name__
     if isinstance(exc, DNSLookupError) or name in ("CannotResolveHostError", "DNSLookupError"):
         return "DNS lookup failed", None
     if isinstance(exc, ConnectionRefusedError) or "ConnectionRefused" in name:
@@ -82,6 +92,7 @@ class ScChinanewsSpider(scrapy.Spider):
     name = "sc_chinanews"
 
     # Set from the settings in from_crawler.
+    allowed_domains: list[str]
     base: str
     base_netloc: str
     base_is_site: bool
@@ -90,6 +101,7 @@ class ScChinanewsSpider(scrapy.Spider):
     first_run_since: str
     timeout: float
     revisit_policy: RevisitPolicy
+    maxsize: int
 
     def __init__(
         self,
@@ -141,11 +153,15 @@ class ScChinanewsSpider(scrapy.Spider):
         spider.base = base
         spider.base_netloc = parts.netloc.lower()
         spider.base_is_site = is_site_host(parts.hostname)
+        # The boundary, held by Scrapy's OffsiteMiddleware for every request and redirect
+        # (crawler/boundaries.py records the redirects it refuses): the site's hosts and the base URL's.
+        spider.allowed_domains = sorted({*SITE_HOSTS, (parts.hostname or "").lower()} - {""})
         spider.max_pages = spider.max_pages_arg or settings.getint("SCNEWS_MAX_PAGES", 10)
         spider.retry_limit = settings.getint("SCNEWS_RETRY_FAILED_LIMIT", 200)
         spider.first_run_since = settings.get("SCNEWS_FIRST_RUN_SINCE") or "2d"
         spider.timeout = settings.getfloat("DOWNLOAD_TIMEOUT")
         spider.revisit_policy = RevisitPolicy.from_settings(settings.get)
+        spider.maxsize = settings.getint("DOWNLOAD_MAXSIZE")
         return spider
 
     # --- URLs: site form <-> fetch form ------------------------------------------------------------------
@@ -406,7 +422,7 @@ class ScChinanewsSpider(scrapy.Spider):
     def on_error(self, failure) -> None:
         request = failure.request
         site_url = request.cb_kwargs.get("site_url") or self.site_url(request.url)
-        reason, status = failure_reason(failure, self.timeout)
+        reason, status = failure_reason(failure, self.timeout, self.maxsize)
         if request.callback == self.parse_more:
             reason = f"page {request.cb_kwargs.get('page')}: {reason}"
         if request.meta.get("scnews_revisit"):
