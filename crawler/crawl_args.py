@@ -30,12 +30,16 @@ def parse_when(text: str, now: datetime, *, name: str = "--since", end_of_day: b
     return moment
 
 
-def parse_base_url(value: str) -> tuple[str, SplitResult]:
+def parse_base_url(value: str, name: str = "SCNEWS_BASE_URL") -> tuple[str, SplitResult]:
     """The site (or replica) origin the crawl starts from: an http(s) URL, without a trailing slash."""
     base = str(value).strip().rstrip("/")
-    parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise CrawlArgumentError(f"SCNEWS_BASE_URL: {value!r} is not an http(s) URL")
+    try:
+        parts = urlsplit(base)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise CrawlArgumentError(f"{name}: {value!r} is not an http(s) URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CrawlArgumentError(f"{name}: {value!r} is not an http(s) URL")
     return base, parts
 
 

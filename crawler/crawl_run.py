@@ -34,6 +34,7 @@ from crawler.crawl_args import (
     parse_positive_int,
     parse_when,
 )
+from crawler.crawl_settings import check_settings
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -119,7 +120,11 @@ def validate(options: CrawlOptions) -> None:
         options.settings[name.strip()] = setting
     if options.replica and options.replica_url:
         raise CrawlArgumentError("--replica and --replica-url exclude each other")
-    # Settings the spider reads, checked here so that a bad one is a line before anything starts.
+    if options.replica_url is not None:
+        parse_base_url(options.replica_url, "--replica-url")
+    # Every -s NAME=VALUE: a known setting with a value of its type (crawler/crawl_settings.py), and the
+    # settings the spider reads in its own words, so that a bad one is a line before anything starts.
+    check_settings(options.settings)
     if "SCNEWS_BASE_URL" in options.settings:
         parse_base_url(options.settings["SCNEWS_BASE_URL"])
     if "SCNEWS_FIRST_RUN_SINCE" in options.settings:
