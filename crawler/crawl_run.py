@@ -187,6 +187,7 @@ def _counts(stats: dict[str, Any]) -> dict[str, Any]:
         "unchanged": "scnews/unchanged",
         "duplicates": "scnews/duplicates",
         "dropped": "scnews/dropped",
+        "unstored": "scnews/unstored",
         "failed": "scnews/failed",
         "failed_fetch": "scnews/failed/fetch",
         "failed_parse": "scnews/failed/parse",
@@ -243,7 +244,7 @@ def run_crawl(options: CrawlOptions, out: TextIO | None = None, err: TextIO | No
     try:
         validate(options)
     except CrawlArgumentError as exc:
-        print(f"Error: {exc}", file=err)
+        say(err, f"Error: {exc}")
         return EXIT_USAGE
 
     from crawler.database import resolve_db_path
@@ -253,13 +254,10 @@ def run_crawl(options: CrawlOptions, out: TextIO | None = None, err: TextIO | No
         with crawl_lock(db_path):
             return _locked_run(options, db_path, out, err)
     except LockHeld as exc:
-        print(f"scnews crawl: another crawl is running on {db_path} (lock {exc}); nothing done", file=err)
+        say(err, f"scnews crawl: another crawl is running on {db_path} (lock {exc}); nothing done")
         return EXIT_LOCKED
     except (OSError, sqlite3.DatabaseError) as exc:
-        print(
-            f"scnews crawl: cannot use the database {db_path}: {getattr(exc, 'strerror', None) or exc}",
-            file=err,
-        )
+        say(err, f"scnews crawl: cannot use the database {db_path}: {getattr(exc, 'strerror', None) or exc}")
         return EXIT_FAILED
 
 
@@ -298,11 +296,11 @@ def _locked_run(options: CrawlOptions, db_path: Path, out: TextIO, err: TextIO) 
         status, code = "interrupted", EXIT_FAILED
     except Exception as exc:  # noqa: BLE001 - recorded as a failed run, told in one line
         status, code = "failed", EXIT_FAILED
-        print(f"scnews crawl: the run failed: {type(exc).__name__}: {exc}", file=err)
+        say(err, f"scnews crawl: the run failed: {type(exc).__name__}: {exc}")
         if options.verbose:
             traceback.print_exc(file=err)
         else:
-            print("scnews crawl: run with --verbose for the traceback", file=err)
+            say(err, "scnews crawl: run with --verbose for the traceback")
     finally:
         if replica is not None:
             replica.stop()
@@ -319,34 +317,62 @@ def _locked_run(options: CrawlOptions, db_path: Path, out: TextIO, err: TextIO) 
         )
         if code == EXIT_OK and total and generic / total > threshold:
             status, code = "generic-share-exceeded", EXIT_GENERIC_SHARE
-        counts["indexed"] = _index_new_articles(db, err)
-        finish_run(db, run_id, status, counts)
+        # Storage problems, told once per cause at the end (a full disk fails every write alike).
+        problems: dict[str, list[str]] = {}
+        if counts["unstored"]:
+            # Unstored articles are not seen: the next run fetches them, from this run's window.
+            status, code = "failed", EXIT_FAILED
+            problems.setdefault(str(stats.get("scnews/store_error")), []).append(
+                f"{counts['unstored']} articles not stored (the next run fetches them again)"
+            )
+        counts["indexed"], index_error = _index_new_articles(db)
+        if index_error:
+            problems.setdefault(index_error, []).append("search index not updated (the next search does it)")
+        try:
+            finish_run(db, run_id, status, counts)
+        except sqlite3.Error as exc:
+            problems.setdefault(str(exc), []).append(f"run {run_id} not recorded as {status}")
         db.close()
     command = "crawl" if options.lists else "revisit"
-    for line in summary_lines(run_id, status, counts, time.monotonic() - started, command):
-        print(line, file=out)
+    say(out, *summary_lines(run_id, status, counts, time.monotonic() - started, command))
+    for cause, effects in problems.items():
+        say(err, f"scnews crawl: {cause} ({db_path}): {'; '.join(effects)}")
     if status == "failed" and options.lists and not counts["list_pages"] and not counts["articles"]:
-        print(f"scnews crawl: not one list page could be read from {base_url or 'the site'}", file=err)
+        say(err, f"scnews crawl: not one list page could be read from {base_url or 'the site'}")
     if code == EXIT_GENERIC_SHARE:
-        print(
+        say(
+            err,
             f"scnews crawl: {counts['generic_share']:.0%} of {basis} came from the generic layer "
             f"(threshold {threshold:.0%}): the site's templates have probably changed",
-            file=err,
         )
     return code
 
 
-def _index_new_articles(db, err: TextIO) -> int | None:
+def say(stream: TextIO, *lines: str) -> None:
+    """Print lines; a reader that went away (``scnews crawl | head -2``) ends the output quietly, as CLI
+    tools do, instead of a "Broken pipe" error (the run itself is done and recorded)."""
+    try:
+        for line in lines:
+            print(line, file=stream)
+        stream.flush()
+    except BrokenPipeError:
+        try:
+            # No further write, not even the interpreter's flush at exit, may hit the closed pipe.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        except (OSError, ValueError, AttributeError):  # a stream without a descriptor (tests' StringIO)
+            pass
+
+
+def _index_new_articles(db) -> tuple[int | None, str | None]:
     """Bring the search index up to date with what this run stored, so the first search after a cron run is
-    instant and the change queue stays small. A failure here is told, and never fails the crawl: the next
-    search indexes the queue anyway."""
+    instant and the change queue stays small: (rows indexed, None), or (None, the error). A failure here is
+    told, and never fails the crawl: the next search indexes the queue anyway."""
     from crawler.search.index import index_pending
 
     try:
-        return index_pending(db)
+        return index_pending(db), None
     except Exception as exc:  # noqa: BLE001 - the crawl's data is committed; the index catches up later
-        print(f"scnews crawl: search index not updated ({type(exc).__name__}: {exc})", file=err)
-        return None
+        return None, str(exc) if isinstance(exc, sqlite3.Error) else f"{type(exc).__name__}: {exc}"
 
 
 def settings_value(options: CrawlOptions, name: str) -> Any:

@@ -101,6 +101,16 @@ class StoreSession:
         try:
             counts = self.writer.flush()
         except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                # Disk full: each article, and each failure row, would fail alike. They stay unstored, so
+                # not seen: the next run fetches them again. The run says it once, at its end.
+                self.writer.discard()
+                self.count("unstored", len(batch))
+                if self.crawler.stats is not None:
+                    self.crawler.stats.set_value("scnews/store_error", str(exc))
+                logger.info("a batch of %d articles not stored: %s", len(batch), exc)
+                self.index.committed()  # forget the batch's signatures: its articles are not in the database
+                return Counter()
             logger.warning("a batch of %d articles failed (%s); storing them one by one", len(batch), exc)
             self.writer.discard()
             counts = Counter()

@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 from crawler.replica.site import ReplicaSite
 from crawler.urls import CANONICAL_HOST, is_site_host
 
+MAX_POST_BYTES = 1 << 20  # an article to add is a few KB
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -74,9 +76,16 @@ class _Handler(BaseHTTPRequestHandler):
         if urlsplit(self.path).path != "/_replica/articles":
             self._send(404, {"Content-Type": "text/plain"}, b"not found")
             return
-        length = int(self.headers.get("Content-Length") or 0)
+        declared = (self.headers.get("Content-Length") or "0").strip()
+        if not declared.isdigit() or int(declared) > MAX_POST_BYTES:
+            # The body cannot be delimited (or is too big to read): answer and close the connection.
+            self.close_connection = True
+            reason = "too large" if declared.isdigit() else f"bad Content-Length {declared!r}"
+            status = 413 if declared.isdigit() else 400
+            self._send(status, {"Content-Type": "text/plain", "Connection": "close"}, reason.encode())
+            return
         try:
-            data = json.loads(self.rfile.read(length) or b"{}")
+            data = json.loads(self.rfile.read(int(declared)) or b"{}")
             path = self.server.site.add_article(
                 str(data["channel"]),
                 title=data.get("title"),

@@ -86,7 +86,8 @@ def _check_version(conn: sqlite3.Connection) -> None:
         )
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
 
 
@@ -156,7 +157,8 @@ def index_pending(db: Database | sqlite3.Connection, *, progress: Callable[[int]
             conn.execute(f"DELETE FROM search_dirty WHERE doc IN ({marks})", docs)
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back already (disk full): keep the real error
+                conn.execute("ROLLBACK")
             raise
         done += len(rows)
         if progress:
@@ -175,6 +177,7 @@ def rebuild(db: Database | sqlite3.Connection) -> int:
         conn.execute("INSERT INTO search_dirty(doc, had_old) SELECT rowid, 0 FROM articles")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     return index_pending(conn)

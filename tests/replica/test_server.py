@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -108,3 +109,16 @@ def test_without_faults_only_good_pages():
     site = ReplicaSite(faults=False)
     assert site.answer("/shms/2024-04-10/299500.html")[0] == 404
     assert all(site.answer(path)[0] == 200 for path in site.article_paths())
+
+
+@pytest.mark.parametrize("length, status", [("abc", 400), ("-1", 400), ("1e3", 400), (str(2 << 20), 413)])
+def test_a_post_with_a_bad_content_length_is_answered_not_left_hanging(server, length, status):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(
+            b"POST /_replica/articles HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Length: " + length.encode() + b"\r\n\r\n{}"
+        )
+        answer = b""
+        while chunk := sock.recv(4096):  # the server answers and closes; a hang is a socket timeout here
+            answer += chunk
+    assert answer.startswith(f"HTTP/1.1 {status} ".encode()), answer[:80]
