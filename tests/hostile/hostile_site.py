@@ -160,9 +160,18 @@ def encoded(body: bytes, encoding: str) -> Route:
 
 
 def bomb(encoding: str, size: int) -> bytes:
-    """``size`` zero bytes compressed as ``gzip``, ``deflate`` (zlib) or ``br``: a few hundred KB at most."""
+    """``size`` zero bytes compressed as ``gzip``, ``deflate`` (zlib), ``br`` or ``zstd``: a few hundred KB
+    at most. (brotli and zstd come with Scrapy 2.19, which decodes them.)"""
     block = bytes(1 << 20)
     chunks: Iterable[bytes]
+    if encoding == "zstd":
+        try:
+            from compression import zstd  # type: ignore[import-not-found]  # Python 3.14+
+        except ImportError:
+            from backports import zstd  # type: ignore[import-not-found,no-redef]
+
+        packer = zstd.ZstdCompressor()
+        return b"".join([packer.compress(block) for _ in range(size >> 20)] + [packer.flush()])
     if encoding == "br":
         import brotli
 

@@ -4,9 +4,9 @@ and memory stays bounded.
 The site (127.0.0.1) lists, in channel ``cjbd``: a good article; an article and the list's page 2 that
 redirect to another host (``localhost``, a second server that serves a real article there); a redirect loop
 A -> B -> A; a redirect chain longer than ``REDIRECT_MAX_TIMES``; a redirect to ``ftp://``; a page that
-stalls after its first byte; 50 MB bodies declared and chunked; gzip, deflate and brotli bombs (256 MiB of
-zeros each, a few hundred KB on the wire); a page robots.txt forbids; and 10,000 more links: articles on the
-other host and ``mailto:``, ``javascript:``, ``ftp:``, ``file:`` and ``data:`` links.
+stalls after its first byte; 50 MB bodies declared and chunked; gzip, deflate, brotli and zstd bombs (256 MiB
+of zeros each, a few hundred KB on the wire); a page robots.txt forbids; and 10,000 more links: articles on
+the other host and ``mailto:``, ``javascript:``, ``ftp:``, ``file:`` and ``data:`` links.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ TRAPS = {
     910010: "brotli炸弹",
     910011: "跳到ftp的稿件",
     910012: "跳转太多次的稿件",
+    910013: "zstd炸弹",
 }
 
 
@@ -98,6 +99,7 @@ def hostile(tmp_path_factory):
                 path(910008): encoded(bomb("gzip", BOMB_SIZE), "gzip"),
                 path(910009): encoded(bomb("deflate", BOMB_SIZE), "deflate"),
                 path(910010): encoded(bomb("br", BOMB_SIZE), "br"),
+                path(910013): encoded(bomb("zstd", BOMB_SIZE), "zstd"),
                 path(910011): redirect("ftp://127.0.0.1/cjbd/x.html"),
                 path(910012): redirect("/hop/0"),
                 f"/private/{DAY}/910020.html": page(article(910020, "不该抓到")),
@@ -143,13 +145,13 @@ def test_every_trap_is_a_recorded_failure(hostile):
         f"{SITE}/private/{DAY}/910020.html": ("fetch", "forbidden by robots.txt"),
     }
     bomb = ("fetch", "body larger than the 8388608 B limit (DOWNLOAD_MAXSIZE) once decompressed")
-    expected.update({f"{SITE}{path(n)}": bomb for n in (910008, 910009, 910010)})
+    expected.update({f"{SITE}{path(n)}": bomb for n in (910008, 910009, 910010, 910013)})
     assert failures(db) == expected
 
 
 def test_memory_stays_bounded(hostile):
     site, other, db, result = hostile
-    # 50 MB bodies and three bombs of 256 MiB each: the crawl keeps at most DOWNLOAD_MAXSIZE of any of them.
+    # 50 MB bodies and four bombs of 256 MiB each: the crawl keeps at most DOWNLOAD_MAXSIZE of any of them.
     assert result.max_rss_mb < 250, result.max_rss_mb
 
 
