@@ -18,9 +18,9 @@ from e2e_helpers import crawl, crawl_command, rows
 
 LOOPS = int(os.environ.get("SCNEWS_SIGKILL_LOOPS") or 3)
 SEED = int(os.environ.get("SCNEWS_SIGKILL_SEED") or time.time_ns() % 10_000)
-# A fixed window, so every run sees every article; small batches: many write transactions, so kills land
-# inside them too.
-ARGS = ("--since", "2000-01-01", "-s", "SCNEWS_BATCH_SIZE=3")
+# A fixed window and no page budget, so every run (and the reference crawl) sees every article however many
+# were added; small batches: many write transactions, so kills land inside them too.
+ARGS = ("--since", "2000-01-01", "--max-pages", "1000", "-s", "SCNEWS_BATCH_SIZE=3")
 CHANNELS = ["cjbd", "bwbd", "shms", "scxw", "cdxw"]
 
 

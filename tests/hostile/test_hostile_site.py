@@ -152,6 +152,7 @@ def test_every_trap_is_a_recorded_failure(hostile):
 def test_memory_stays_bounded(hostile):
     site, other, db, result = hostile
     # 50 MB bodies and four bombs of 256 MiB each: the crawl keeps at most DOWNLOAD_MAXSIZE of any of them.
+    print(f"\nhostile crawl: peak RSS {result.max_rss_mb:.0f} MB")  # docs/reliability.md quotes it (-s)
     assert result.max_rss_mb < 250, result.max_rss_mb
 
 
