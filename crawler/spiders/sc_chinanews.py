@@ -82,6 +82,8 @@ def failure_reason(failure: Any, timeout: float | None, maxsize: int | None = No
         return "connection lost", None
     if "ResponseFailed" in name or "DownloadFailed" in name:
         return "download failed", None
+    if type(exc).__name__ == "IgnoreRequest" and str(exc).startswith("robots.txt unreachable"):
+        return str(exc), None  # crawler/robots.py: a 5xx or failed robots.txt refuses the host for the run
     if type(exc).__name__ == "IgnoreRequest" and "robots" in str(exc).lower():
         return "forbidden by robots.txt", None
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
