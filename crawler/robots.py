@@ -22,7 +22,7 @@ recorded as failures and retried by the next run, which asks for robots.txt agai
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
@@ -31,6 +31,9 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 
 def _wake(result: Any, waiter: Deferred) -> Any:
@@ -47,7 +50,7 @@ def _unreachable_reason(exc: Exception) -> str:
 
 
 class RobotsTxtEveryRequestMiddleware(RobotsTxtMiddleware):
-    def __init__(self, crawler):
+    def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self._unreachable: dict[str, str] = {}  # netloc -> why its robots.txt could not be had
 
