@@ -132,6 +132,17 @@ def stall(h: Handler) -> None:
     h.server.stopping.wait(60)  # type: ignore[attr-defined]
 
 
+def drip(h: Handler) -> None:
+    """A byte every 0.2 s, forever: never idle long enough for an idle timeout; only a total one ends it."""
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html; charset=utf-8")
+    h.send_header("Transfer-Encoding", "chunked")
+    h.end_headers()
+    while not h.server.stopping.wait(0.2):  # type: ignore[attr-defined]
+        h.wfile.write(b"1\r\nx\r\n")
+        h.wfile.flush()
+
+
 def big(size: int, *, chunked: bool) -> Route:
     """``size`` bytes of HTML-ish filler, declared up front (Content-Length) or streamed in chunks."""
     block = b"<p>" + b"x" * (64 * 1024 - 8) + b"</p>\n"

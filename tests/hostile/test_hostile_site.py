@@ -4,16 +4,17 @@ and memory stays bounded.
 The site (127.0.0.1) lists, in channel ``cjbd``: a good article; an article and the list's page 2 that
 redirect to another host (``localhost``, a second server that serves a real article there); a redirect loop
 A -> B -> A; a redirect chain longer than ``REDIRECT_MAX_TIMES``; a redirect to ``ftp://``; a page that
-stalls after its first byte; 50 MB bodies declared and chunked; gzip, deflate, brotli and zstd bombs (256 MiB
-of zeros each, a few hundred KB on the wire); a page robots.txt forbids; and 10,000 more links: articles on
-the other host and ``mailto:``, ``javascript:``, ``ftp:``, ``file:`` and ``data:`` links.
+stalls after its first byte; one that sends a byte every 0.2 s forever; 50 MB bodies declared and chunked;
+gzip, deflate, brotli and zstd bombs (256 MiB of zeros each, a few hundred KB on the wire); a page robots.txt
+forbids; and 10,000 more links: articles on the other host and ``mailto:``, ``javascript:``, ``ftp:``,
+``file:`` and ``data:`` links.
 """
 
 from __future__ import annotations
 
 import pytest
 from hostile_helpers import article_ids, failures, run_crawl
-from hostile_site import HostileServer, big, bomb, encoded, page, redirect, stall
+from hostile_site import HostileServer, big, bomb, drip, encoded, page, redirect, stall
 
 from crawler.replica.pages import ListEntry, article_page, list_page, synthetic_paragraphs
 
@@ -45,6 +46,7 @@ TRAPS = {
     910011: "跳到ftp的稿件",
     910012: "跳转太多次的稿件",
     910013: "zstd炸弹",
+    910014: "一点一点传的稿件",
 }
 
 
@@ -100,6 +102,7 @@ def hostile(tmp_path_factory):
                 path(910009): encoded(bomb("deflate", BOMB_SIZE), "deflate"),
                 path(910010): encoded(bomb("br", BOMB_SIZE), "br"),
                 path(910013): encoded(bomb("zstd", BOMB_SIZE), "zstd"),
+                path(910014): drip,
                 path(910011): redirect("ftp://127.0.0.1/cjbd/x.html"),
                 path(910012): redirect("/hop/0"),
                 f"/private/{DAY}/910020.html": page(article(910020, "不该抓到")),
@@ -138,6 +141,7 @@ def test_every_trap_is_a_recorded_failure(hostile):
             f"redirect loop: {base}{path(910003)} -> {base}{path(910004)} -> {base}{path(910003)}",
         ),
         f"{SITE}{path(910005)}": ("fetch", "timeout after 1 s"),
+        f"{SITE}{path(910014)}": ("fetch", "timeout after 1 s"),
         f"{SITE}{path(910011)}": ("fetch", "HTTP 302"),
         f"{SITE}{path(910012)}": ("fetch", "too many redirects (REDIRECT_MAX_TIMES)"),
         f"{SITE}{path(910006)}": ("fetch", "body larger than the 8388608 B limit (DOWNLOAD_MAXSIZE)"),
