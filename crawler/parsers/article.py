@@ -18,7 +18,7 @@ from crawler.record import Article, Image
 
 from . import rules
 from .dates import PageDate, china_naive, find_date, iso_china, parse_fetched_at, url_day
-from .encoding import decode_html
+from .encoding import decode
 from .errors import NotAnArticle
 from .fields import (
     author_names,
@@ -31,6 +31,7 @@ from .fields import (
     is_furniture,
     is_meta_line,
     join,
+    site_of_url,
     text_owners,
     url_parts,
 )
@@ -92,13 +93,17 @@ def parse_article(
     """
     fetched = parse_fetched_at(fetched_at)
     reference = china_naive(fetched) if fetched else None
-    text, _codec = decode_html(body, encoding)
+    decoded = decode(body, encoding)
+    text = decoded.text
     if not text or text.isspace():
         raise NotAnArticle("empty document")
     text, mirror, mojibake = undo_mirror(text)
     root = _parse(text)
     closed = _closed(text)
-    return _Extractor(root, url, reference, closed, text).run(fetched, mirror, mojibake)
+    extractor = _Extractor(root, url, reference, closed, text)
+    if decoded.mismatch:
+        extractor.draft.warn("charset-mismatch")
+    return extractor.run(fetched, mirror, mojibake)
 
 
 def _closed(text: str) -> bool:
@@ -130,7 +135,7 @@ class _Extractor:
         self._labels: dict[str, list] = {}
         self.page_url = (url or "").strip() or self._declared_url()
         self.url_parts = url_parts(self.page_url)
-        self.url_date = url_day(self.url_parts.date) if self.url_parts else None
+        self.url_date = url_day(self.url_parts.date) if self.url_parts and self.url_parts.date else None
         head = child(root, "head")
         base = child(head, "base") if head is not None else None
         href = base.get("href") if base is not None else None
@@ -379,12 +384,14 @@ class _Extractor:
             d.warn("no-editor")
         if mojibake:
             d.warn("mirror-mojibake")
+        elif any(rules.MOJIBAKE.search(d.values.get(name) or "") for name in ("title", "body", "source")):
+            d.warn("mojibake")
         layers = {name: d.layers[name] for name in LAYER_FIELDS if name in d.layers and d.values.get(name)}
         return Article(
             url=parts.canonical if parts else canonical(self.page_url),
             article_id=parts.article_id if parts else None,
             channel=parts.channel if parts else None,
-            channel_name=channel_name(parts.channel) if parts else None,
+            channel_name=channel_name(parts.channel) if parts and parts.is_sichuan else None,
             title=d.values.get("title", ""),
             published_at=d.values.get("published_at"),
             source=d.values.get("source"),
@@ -398,6 +405,7 @@ class _Extractor:
             warnings=d.warnings,
             field_layers=layers,
             fetched_at=fetched.isoformat() if fetched else None,
+            site=parts.site if parts else site_of_url(self.page_url),
         )
 
     def select(self, selector: selectors.Selector, within=None) -> list:

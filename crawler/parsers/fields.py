@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from crawler.urls import canonical_url, parse_article_url
+from crawler.urls import canonical_url, is_chinanews_host, parse_article_url, site_of
 
 from . import rules
 from .text import Line, clean, element_text
@@ -52,6 +52,15 @@ def url_parts(url: str):
         return parse_article_url(url) if url else None
     except ValueError:  # a malformed URL ("http://[bad/...") is no article URL
         return None
+
+
+def site_of_url(url: str) -> str | None:
+    """The Chinanews site of a URL that is no article URL; None for other hosts and no URL."""
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
+    return site_of(host) if host and is_chinanews_host(host) else None
 
 
 def join(base: str, href: str) -> str | None:

@@ -129,6 +129,8 @@ def parse_listing(body: bytes | str, url: str | None = None, *, encoding: str | 
         absolute = urljoin(base, href)
         link_text = _clean("".join(anchor.xpath(".//text()").getall()))
         parsed = parse_article_url(absolute)
+        if parsed is not None and parsed.form != "sichuan":
+            parsed = None  # a main-site or wap article: never a list item of this site
         if parsed is not None:
             title = _clean(anchor.xpath("@title").get()) or link_text
             if parsed.article_id in seen_ids:

@@ -211,6 +211,10 @@ TITLE_SEPARATORS = re.compile(
     r"\s*(?:[-_|｜—–]+)\s*(?=[^-_|｜—–]*(?:中新|新闻|网|chinanews)[^-_|｜—–]*$)", re.I
 )
 
+# Text that still looks garbled after decoding: replacement characters, "锟斤拷" (U+FFFD read as GBK), or
+# runs of the characters UTF-8 Chinese turns into when read as GBK ("浜嗚В", "鍦ㄥ", "鐨勬").
+MOJIBAKE = re.compile(r"\ufffd|锟斤拷|(?:[浜鍦鐨鏄涓鍙鏃闂閮绗瀹璇鎴勬]{1}[\u4e00-\u9fff]?[銆锛€]){2,}")
+
 # Error pages.
 ERROR_TEXT = re.compile(
     r"404|页面不存在|页面没有找到|找不到(?:该|您要访问的)?页面|您访问的页面|not\s+found|页面已删除|访问出错|出错了",
