@@ -8,7 +8,8 @@ Pages of other Chinanews sites are read too (``scnews parse``; the crawl stays o
 URL form the family has used: the provincial subsites' ``/{channel}/{YYYY-MM-DD}/{id}.shtml``, the main site's
 ``/{channel}[/sub...]/{YYYY}/{MM-DD}/{id}.shtml`` (also under ``/m/``), the early ``[/n|/news/2004year]
 /{YYYY-MM-DD}/{column}/{id}.html`` and the wap ``/wap/detail/chs/{channel}/{id}.shtml``. Such a page keeps its
-own host (https) in its canonical URL, and ``site`` names it.
+own host (https) in its canonical URL, and ``site`` names the site ("chinanews.com.cn" for the main site,
+"wap.chinanews.com.cn", "sh.chinanews.com.cn"; "sc.chinanews.com.cn" for Sichuan).
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class ArticleUrl:
     date: str | None  # YYYY-MM-DD, as the URL gives it (None: the wap form has no date)
     page: int  # 1 for the first page, 2 for "_2", ...
     ext: str  # "html" or "shtml"
-    site: str = SICHUAN_SITE  # which Chinanews site: "sc.chinanews.com.cn", "chinanews.com", ...
+    site: str = SICHUAN_SITE  # which Chinanews site: "sc.chinanews.com.cn", "chinanews.com.cn", ...
     form: str = "sichuan"  # which URL form matched: "sichuan", "main", "early" or "wap"
 
     @property
@@ -75,11 +76,15 @@ def is_chinanews_host(host: str | None) -> bool:
 
 
 def site_of(host: str | None) -> str:
-    """The site a host belongs to: the host without "www." ("chinanews.com", "wap.chinanews.com")."""
+    """The site a host belongs to: the host without "www.", on the .com.cn domain for Chinanews hosts
+    ("www.chinanews.com" -> "chinanews.com.cn", "wap.chinanews.com" -> "wap.chinanews.com.cn")."""
     host = (host or "").lower().rstrip(".")
     if host in SITE_HOSTS:
         return SICHUAN_SITE
-    return host.removeprefix("www.")
+    host = host.removeprefix("www.")
+    if host == "chinanews.com" or host.endswith(".chinanews.com"):
+        host += ".cn"
+    return host
 
 
 def parse_article_url(url: str | None) -> ArticleUrl | None:
