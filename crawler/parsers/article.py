@@ -236,6 +236,8 @@ class _Extractor:
             last_image = None
             if rules.EDITOR_LINE.match(t):
                 editor = editor or editor_in(t)
+                if stop_lines and lines:  # outside a known text container the editor line ends the text
+                    break
                 continue
             match = rules.SOURCE_LINE.match(t)
             if match:
@@ -330,13 +332,22 @@ class _Extractor:
             d.layers.pop("published_at", None)
 
     def _authors(self) -> None:
+        """Reporters: the dateline's group (first or second line: a headline may repeat above it), else a
+        labelled 作者 (not a placeholder, not the editor again), else, on Sichuan pages, the closing byline
+        ("(川观智库研究员 黄爱林)"); on other sites a closing credit ("(记者张淼淼)") stays body only."""
         body = self.draft.values.get("body")
         if not body:
             return
         lines = body.split("\n")
-        match = rules.DATELINE.match(lines[0])
-        names = author_names(match["names"]) if match else []
+        names: list[str] = []
+        for line in lines[:2]:
+            match = rules.DATELINE.match(line)
+            if match:
+                names = author_names(match["names"])
+                break
         if not names:
+            names = self._labelled_authors()
+        if not names and (self.url_parts is None or self.url_parts.is_sichuan):
             last = lines[-1]
             if rules.END_MARK.search(last):
                 stripped = rules.END_MARK.sub("", last).rstrip()
@@ -345,6 +356,16 @@ class _Extractor:
             names = author_names(match["names"]) if match else []
         if names:
             self.draft.set("authors", names, "pattern")
+
+    def _labelled_authors(self) -> list[str]:
+        editor = self.draft.values.get("editor")
+        for el in self.labelled("作者"):
+            match = rules.AUTHOR_LABEL.search(element_text(el))
+            if match:
+                names = [n for n in author_names(match["value"]) if n != editor]
+                if names:
+                    return names
+        return []
 
     # -- refusals ---------------------------------------------------------------------------------------
 
@@ -368,6 +389,8 @@ class _Extractor:
                     raise NotAnArticle("channel list page (many links, little text, no article meta)")
             if len(body) < rules.MIN_ARTICLE_CHARS:
                 raise NotAnArticle("too little text and no article meta")
+        if not body:  # a headline shell: date, source and editor around nothing but links or a player
+            raise NotAnArticle("no article text (only links, a player or nothing)")
         if not d.has("title"):
             raise NotAnArticle("no title")
 

@@ -160,7 +160,7 @@ def editor_in(text: str) -> str | None:
         match = pattern.search(text)
         if match:
             value = clean(match["value"])
-            if value:
+            if value and not rules.PLACEHOLDER.search(value) and not rules.LABEL_ONLY.match(value):
                 return value
     return None
 
@@ -173,9 +173,21 @@ def editor_from(elements) -> str | None:
         editor = editor_in(text)
         if editor:
             return editor
-        if el.get("id") and len(text) <= 20:  # a hidden span holding the bare name
+        if el.get("id") and is_bare_value(text):  # a hidden span holding the bare name
             return text
     return None
+
+
+def is_bare_value(text: str) -> bool:
+    """A field value on its own: short, no label ("责任编辑：" with nothing after it is none), no unfilled
+    template placeholder ("${中新记者姓名}")."""
+    return (
+        0 < len(text) <= 20
+        and not rules.PLACEHOLDER.search(text)
+        and not rules.LABEL_ONLY.search(text)
+        and ":" not in text
+        and "：" not in text
+    )
 
 
 def is_meta_line(text: str) -> bool:
@@ -217,6 +229,10 @@ def title_before(events: list, index: int) -> str | None:
 def author_names(group: str) -> list[str]:
     names = []
     for token in rules.AUTHOR_SPLIT.split(group):
+        for role in rules.AUTHOR_PREFIXES:  # "记者刘阳" (no space after the role)
+            if token.startswith(role) and len(token) > len(role) + 1:
+                token = token[len(role) :]
+                break
         if not token or token in rules.AUTHOR_ROLES or token.endswith(rules.AUTHOR_ROLE_SUFFIX):
             continue
         if rules.AUTHOR_NAME.match(token):

@@ -45,6 +45,9 @@ def date_near(x, lines: list[Line], best) -> None:
             if found:
                 x.draft.page_date = found
                 x.draft.layers["published_at"] = "generic"
+                source = rules.SOURCE_BEFORE_DATE.match(line.text)
+                if source:  # "新华社 2017-08-26 14:39:45"
+                    x.draft.set("source", source["value"], "pattern")
                 return
 
 
@@ -57,7 +60,7 @@ def title(x) -> str | None:
     if og and clean(og[0]):
         return clean(og[0])
     for el in _TITLE(x.root):
-        text = element_text(el)
+        text = clean(el.text)  # (element_text leaves <title> out: it is a skipped tag inside a body)
         if text:
             return rules.TITLE_SEPARATORS.split(text, maxsplit=1)[0].strip() or text
     return None

@@ -99,7 +99,7 @@ def run(x, disclaimer_drop: set) -> str | None:
                 d.set("source", source, "selector")
                 break
         if not d.has("source") and meta_text:
-            match = rules.SOURCE.search(meta_text)
+            match = rules.SOURCE.search(meta_text) or rules.SOURCE_BEFORE_DATE.match(meta_text)
             if match:
                 d.set("source", match["value"], "selector")
         for selector in compiled.editor:
