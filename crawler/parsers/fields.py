@@ -125,10 +125,17 @@ def has_meta_in_text(text: str) -> bool:
     return False
 
 
+_RELATIVE_STARTS = ("刚刚", "今天", "昨天", "前天")
+
+
 def meta_index(events: list) -> int | None:
+    starts = _RELATIVE_STARTS
     for i, (kind, item) in enumerate(events):
-        if kind == "line" and is_meta_line(item.text):
-            return i
+        if kind == "line":
+            t = item.text
+            # is_meta_line's first test, inline (this loop sees every line of a page)
+            if (t[:1].isdigit() or "来源" in t or t.startswith(starts)) and is_meta_line(t):
+                return i
     return None
 
 
@@ -193,6 +200,8 @@ def is_bare_value(text: str) -> bool:
 def is_meta_line(text: str) -> bool:
     if len(text) > rules.META_LINE_MAX_CHARS:
         return False
+    if not text[:1].isdigit() and "来源" not in text and not text.startswith(_RELATIVE_STARTS):
+        return False  # every META_LINE match starts so (a date, a number of hours, 刚刚/今天/...)
     if rules.META_LINE.match(text):
         return True
     return ("来源" in text) and bool(rules.META_ANYWHERE.search(text))

@@ -140,13 +140,9 @@ def walk(root: etree._Element, drop=_NOTHING, captions=_NOTHING, *, after=None) 
                             blocks.pop()
                         else:  # a block leaf (<p> with text only): one line, without a call
                             text = child.text
-                            if text and not text.isspace():
-                                parts.append(text)
-                                if in_link:
-                                    link += len(text.strip())
-                                blocks.append(child)
-                                flush()
-                                blocks.pop()
+                            if text and not text.isspace():  # (parts is empty here: flushed above)
+                                text = " ".join(text.split())
+                                append(("line", Line(text, len(text) if in_link else 0, child)))
                     elif len(child):
                         visit(child, in_link or ctag == "a")
                     else:  # an inline leaf (<a>, <span>, <b> with text only): its text, without a call
