@@ -38,7 +38,7 @@ from .fields import (
 )
 from .layers import generic, patterns, selectors
 from .mirror import undo_mirror
-from .text import Line, element_text, lines_of, walk, walked_as_block
+from .text import Line, element_text, lines_of, walk, walked_as_block, xml_safe
 
 _TITLE = etree.XPath("//head/title | //title")
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
@@ -93,7 +93,7 @@ def parse_article(
     fetched = parse_fetched_at(fetched_at)
     reference = china_naive(fetched) if fetched else None
     decoded = decode(body, encoding)
-    text = decoded.text
+    text = xml_safe(decoded.text)  # so no field can hold them (and lxml never sees a NUL)
     if not text or text.isspace():
         raise NotAnArticle("empty document")
     text, mirror, mojibake = undo_mirror(text)
@@ -120,6 +120,20 @@ def _parse(text: str) -> etree._Element:
     if root is None or child(root, "body") is None:
         raise NotAnArticle("not an HTML document")
     return root
+
+
+def _xml_safe_record(article: Article) -> Article:
+    """Every text field without the characters XML cannot carry (the page was cleaned before parsing; the
+    caller's URL was not)."""
+    for name in ("url", "title", "source", "editor", "body", "disclaimer"):
+        value = getattr(article, name)
+        if value:
+            setattr(article, name, xml_safe(value))
+    article.authors = [xml_safe(a) for a in article.authors]
+    for image in article.images:
+        image.url = xml_safe(image.url)
+        image.caption = xml_safe(image.caption) if image.caption else image.caption
+    return article
 
 
 class _Extractor:
@@ -412,25 +426,27 @@ class _Extractor:
         elif any(rules.MOJIBAKE.search(d.values.get(name) or "") for name in ("title", "body", "source")):
             d.warn("mojibake")
         layers = {name: d.layers[name] for name in LAYER_FIELDS if name in d.layers and d.values.get(name)}
-        return Article(
-            url=parts.canonical if parts else canonical(self.page_url),
-            article_id=parts.article_id if parts else None,
-            channel=parts.channel if parts else None,
-            channel_name=channel_name(parts.channel) if parts and parts.is_sichuan else None,
-            title=d.values.get("title", ""),
-            published_at=d.values.get("published_at"),
-            source=d.values.get("source"),
-            editor=d.values.get("editor"),
-            authors=d.values.get("authors", []),
-            body=d.values.get("body", ""),
-            disclaimer=d.values.get("disclaimer"),
-            images=d.images,
-            template=template,
-            mirror=mirror,
-            warnings=d.warnings,
-            field_layers=layers,
-            fetched_at=fetched.isoformat() if fetched else None,
-            site=parts.site if parts else site_of_url(self.page_url),
+        return _xml_safe_record(
+            Article(
+                url=parts.canonical if parts else canonical(self.page_url),
+                article_id=parts.article_id if parts else None,
+                channel=parts.channel if parts else None,
+                channel_name=channel_name(parts.channel) if parts and parts.is_sichuan else None,
+                title=d.values.get("title", ""),
+                published_at=d.values.get("published_at"),
+                source=d.values.get("source"),
+                editor=d.values.get("editor"),
+                authors=d.values.get("authors", []),
+                body=d.values.get("body", ""),
+                disclaimer=d.values.get("disclaimer"),
+                images=d.images,
+                template=template,
+                mirror=mirror,
+                warnings=d.warnings,
+                field_layers=layers,
+                fetched_at=fetched.isoformat() if fetched else None,
+                site=parts.site if parts else site_of_url(self.page_url),
+            )
         )
 
     def select(self, selector: selectors.Selector, within=None) -> list:

@@ -6,11 +6,21 @@ inner whitespace runs collapsed to one ASCII space, empty lines dropped; block e
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
 
 from . import rules
+
+# Characters XML 1.0 cannot carry: C0 controls but tab, LF and CR; U+FFFE and U+FFFF; lone surrogates. A page
+# holding them would make an Atom feed or any XML output invalid (and lxml refuses a NUL in a str).
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML cannot carry (see XML_INVALID)."""
+    return XML_INVALID.sub("", text) if XML_INVALID.search(text) else text
 
 
 def clean(text: str | None) -> str:
