@@ -175,8 +175,10 @@ PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|<%.*?%>|\$[A-Za-z_]+\$")
 # A value that is itself the next label ("责任编辑：作者：" read as an editor).
 LABEL_ONLY = re.compile(rf"^(?:来源|作者|记者|(?:责任)?编辑|发布时间|时间){_SPACE}*{_COLON}")
 # "作者：何春燕" (a labelled author, in a meta line or a hidden span).
+_NOT_LABEL = r"(?!责任|编辑|来源|作者|记者|时间|发布)"
 AUTHOR_LABEL = re.compile(
-    rf"(?<![\w(（])作者{_SPACE}*{_COLON}{_SPACE}*(?P<value>[\u4e00-\u9fff]{{2,4}}(?:[\s\u3000、，,]+[\u4e00-\u9fff]{{2,4}})*)"
+    rf"(?<![\w(（])作者{_SPACE}*{_COLON}{_SPACE}*"
+    rf"(?P<value>{_NOT_LABEL}[\u4e00-\u9fff]{{2,4}}(?:[\s\u3000、，,]+{_NOT_LABEL}[\u4e00-\u9fff]{{2,4}})*)"
     rf"(?=$|{_SPACE}|[|｜】)）]|(?:责任)?编辑|来源)"
 )
 # A source written before the time with no label (wap pages: "新华社 2017-08-26 14:39:45"): a short name
