@@ -93,7 +93,9 @@ def parse_article(
     fetched = parse_fetched_at(fetched_at)
     reference = china_naive(fetched) if fetched else None
     decoded = decode(body, encoding)
-    text = xml_safe(decoded.text)  # so no field can hold them (and lxml never sees a NUL)
+    text = decoded.text
+    if "\x00" in text or not isinstance(body, bytes):  # lxml refuses a NUL; a str may hold lone surrogates
+        text = xml_safe(text)  # (other such characters are taken out of the record's fields at the end)
     if not text or text.isspace():
         raise NotAnArticle("empty document")
     text, mirror, mojibake = undo_mirror(text)
@@ -395,8 +397,8 @@ class _Extractor:
                 rules.ERROR_TEXT.search(title) or rules.ERROR_TEXT.search(heading)
             ):
                 raise NotAnArticle("error page")
-            links = list(self.body_root.iter("a"))
-            if len(body) < 3 * rules.MIN_ARTICLE_CHARS and len(links) >= rules.LIST_LINK_COUNT:
+            links = list(self.body_root.iter("a")) if len(body) < 3 * rules.MIN_ARTICLE_CHARS else []
+            if len(links) >= rules.LIST_LINK_COUNT:
                 # link text per <a>, in C (an XPath like //body//a//text() merges one node-set per link:
                 # quadratic, 24 s on 100,000 links); the HTML parser never nests an <a> in another
                 link_chars = chars(plain_text(a) for a in links)

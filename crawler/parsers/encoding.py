@@ -77,11 +77,12 @@ def _codec_or_none(label: str | None) -> str | None:
         return None
 
 
-def _utf8_strict(body: bytes) -> str | None:
+def _utf8_strict(body: bytes) -> tuple[str | None, int]:
+    """(the text, -1) when ``body`` is strictly valid UTF-8, else (None, offset of the first bad byte)."""
     try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
+        return body.decode("utf-8"), -1
+    except UnicodeDecodeError as exc:
+        return None, exc.start
 
 
 def _decode(body: bytes, codec: str) -> tuple[str, int] | None:
@@ -121,13 +122,13 @@ def decode(body: bytes | str, encoding: str | None = None) -> Decoded:
         if meta is not None and meta.startswith(_META_WIDE):
             meta = "utf-8"
     declared = header or meta
-    strict = _utf8_strict(body)
+    strict, bad_at = _utf8_strict(body)
     if strict is not None:
         if declared in (None, "utf-8") or not strict.isascii():
             return Decoded(strict, "utf-8", declared not in (None, "utf-8"))
-    elif declared not in (None, "utf-8"):
-        # nearly valid UTF-8 (a page cut inside a character, a stray byte) still beats a declared GB charset:
-        # GB bytes read as UTF-8 give a replacement character every few characters
+    elif declared not in (None, "utf-8") and bad_at > len(body) // 2:
+        # nearly valid UTF-8 (a page cut inside a character, a stray byte late in the page) still beats a
+        # declared GB charset (GB text fails as UTF-8 at its first Chinese character, near the top)
         result = _decode(body, "utf-8")
         if result is not None and result[1] <= MAX_REPLACED_FEW:
             text, replaced = result
