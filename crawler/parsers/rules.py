@@ -235,8 +235,8 @@ TITLE_SEPARATORS = re.compile(
 )
 
 # Text that still looks garbled after decoding: replacement characters, "锟斤拷" (U+FFFD read as GBK), or
-# runs of the characters UTF-8 Chinese turns into when read as GBK ("浜嗚В", "鍦ㄥ", "鐨勬").
-MOJIBAKE = re.compile(r"\ufffd|锟斤拷|(?:[浜鍦鐨鏄涓鍙鏃闂閮绗瀹璇鎴勬]{1}[\u4e00-\u9fff]?[銆锛€]){2,}")
+# UTF-8 punctuation read as GBK, twice close together ("，" becomes "锛", "。" becomes "銆").
+MOJIBAKE = re.compile(r"\ufffd|锟斤拷|[銆锛].{0,30}[銆锛]")
 
 # Error pages.
 ERROR_TEXT = re.compile(

@@ -65,6 +65,17 @@ def test_garbled_text_gets_a_warning():
     assert "mojibake" in record.warnings
 
 
+def test_a_page_garbled_before_it_was_saved_gets_a_warning():
+    garbled = ("中新网成都5月22日电，记者从成都获悉。场馆将陆续开放。" * 4).encode().decode("gbk", "replace")
+    record = parse_article(article("2015-06-05 10:31 来源：中国新闻网", [garbled, *PARAS]), URL)
+    assert "mojibake" in record.warnings
+
+
+def test_clean_text_gets_no_mojibake_warning():
+    record = parse_article(article("2015-06-05 10:31 来源：中国新闻网", [TEXT, *PARAS]), URL)
+    assert "mojibake" not in record.warnings and "charset-mismatch" not in record.warnings
+
+
 # -- labelled fields --------------------------------------------------------------------------------------
 
 
