@@ -108,3 +108,10 @@ def test_without_faults_only_good_pages():
     site = ReplicaSite(faults=False)
     assert site.answer("/shms/2024-04-10/299500.html")[0] == 404
     assert all(site.answer(path)[0] == 200 for path in site.article_paths())
+
+
+def test_pages_of_other_chinanews_sites_are_never_served_as_sichuan_articles():
+    real_pages = Path(__file__).resolve().parents[2] / "fixtures" / "real-pages"
+    site = ReplicaSite(faults=True, synthetic_per_channel=0, fixtures_dir=real_pages)
+    assert len(list(real_pages.iterdir())) >= 9
+    assert site.entries == {}
