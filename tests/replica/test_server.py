@@ -112,6 +112,9 @@ def test_without_faults_only_good_pages():
 
 def test_pages_of_other_chinanews_sites_are_never_served_as_sichuan_articles():
     real_pages = Path(__file__).resolve().parents[2] / "fixtures" / "real-pages"
-    site = ReplicaSite(faults=False, synthetic_per_channel=0, fixtures_dir=real_pages)
-    assert len(list(real_pages.iterdir())) >= 9
-    assert site.entries == {}
+    site = ReplicaSite(faults=True, synthetic_per_channel=0, fixtures_dir=real_pages)
+    ids = {json.loads(meta.read_text("utf-8"))["url"].rsplit("/", 1)[1].split(".")[0]
+           for meta in real_pages.glob("*/meta.json")}  # fmt: skip
+    assert len(ids) >= 9
+    assert not [e.path for e in site.entries.values() if str(e.article_id) in ids]
+    assert not [path for path in site.pages if path.rsplit("/", 1)[-1].split(".")[0] in ids]
