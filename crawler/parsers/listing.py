@@ -102,15 +102,19 @@ def _bounded_text(el) -> str | None:
     return "".join(parts)
 
 
-def _context_text(anchor: Selector) -> str:
-    """The text of the item around a link (its list entry), without the link's own text."""
+def _context_text(anchor: Selector, texts: dict) -> str:
+    """The text of the item around a link (its list entry), without the link's own text. ``texts`` caches
+    each parent's bounded text for the page (links of one list share their parents)."""
     own = _bounded_text(anchor.root) or ""
     parent = anchor.root
     for _level in range(2):
         parent = parent.getparent()
         if parent is None:
             break
-        text = _bounded_text(parent)
+        if parent in texts:
+            text = texts[parent]
+        else:
+            text = texts[parent] = _bounded_text(parent)
         if text is None:
             break
         if own:
@@ -146,6 +150,7 @@ def parse_listing(body: bytes | str, url: str | None = None, *, encoding: str | 
     seen_ids: dict[str, ListItem] = {}
     pager: list[tuple[str, str]] = []
     current = _page_number(url)
+    texts: dict = {}  # parent element -> its bounded text (see _context_text)
 
     for anchor in sel.xpath("//a[@href]"):
         href = (anchor.xpath("@href").get() or "").strip()
@@ -165,7 +170,7 @@ def parse_listing(body: bytes | str, url: str | None = None, *, encoding: str | 
                 if not item.title and title:
                     item.title = title
                 continue
-            date, hhmm = _find_date(_clean(_context_text(anchor)), parsed.date)
+            date, hhmm = _find_date(_clean(_context_text(anchor, texts)), parsed.date)
             item = ListItem(
                 url=absolute,
                 title=title,
