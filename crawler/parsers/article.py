@@ -1,8 +1,11 @@
 """The article parser: known selectors, then text patterns, then a generic body finder.
 
-``parse_article`` decodes the bytes, undoes a mirror copy, parses the document once with lxml, and fills each
-field from the first layer that yields it, recording the layer in ``field_layers`` (see rules.py for every
-selector and pattern). Pages that are not articles raise ``NotAnArticle``.
+``parse_article`` decodes the bytes (every declared charset checked against them), undoes a mirror copy,
+parses the document once with lxml, and fills each field from the first layer that yields it, recording the
+layer in ``field_layers``: ``layers/selectors.py`` (known templates), ``layers/patterns.py`` (text patterns),
+``layers/generic.py`` (densest paragraphs); rules.py holds every selector and pattern. This module keeps what
+all layers share: the body lines and their exclusions, the disclaimer, dates, authors, refusals and the
+record. Pages that are not articles raise ``NotAnArticle``.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ order; the first whose ``detect`` selector matches owns the page. Layer 2 (patte
 regular expressions for the 2024 meta line, 来源, 编辑, the disclaimer heading and the dateline. Layer 3
 (generic) uses only the thresholds at the end of this module.
 
-Selectors are CSS; ``article.py`` compiles them once to XPath at import.
+Selectors are CSS; ``layers/selectors.py`` compiles them once to XPath at import (parsel's translator).
 """
 
 from __future__ import annotations
