@@ -145,7 +145,10 @@ def parse_listing(body: bytes | str, url: str | None = None, *, encoding: str | 
     else:
         text = body
     sel = Selector(text=xml_safe(text) or "<html></html>")
-    base = sel.xpath("//base/@href").get() or url or ""
+    base = url or ""
+    base_href = (sel.xpath("//base/@href").get() or "").strip()
+    if base_href:  # a <base> no URL can be made of ("http://[bad/") is ignored, as browsers do
+        base = _join(base, base_href) or base
     listing = Listing(url=url)
     seen_ids: dict[str, ListItem] = {}
     pager: list[tuple[str, str]] = []
