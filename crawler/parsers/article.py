@@ -41,7 +41,7 @@ from .fields import (
 )
 from .layers import generic, patterns, selectors
 from .mirror import undo_mirror
-from .text import Line, element_text, lines_of, walk, walked_as_block, xml_safe
+from .text import XML_INVALID, Line, element_text, lines_of, walk, walked_as_block, xml_safe
 
 _TITLE = etree.XPath("//head/title | //title")
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
@@ -130,7 +130,12 @@ def _parse(text: str) -> etree._Element:
 def _xml_safe_record(article: Article) -> Article:
     """Every text field without the characters XML cannot carry (the page was cleaned before parsing; the
     caller's URL was not)."""
-    for name in ("url", "title", "source", "editor", "body", "disclaimer"):
+    fields = ("url", "title", "source", "editor", "body", "disclaimer")
+    captions = [image.caption or "" for image in article.images]
+    probe = "\n".join([*(getattr(article, name) or "" for name in fields), *article.authors, *captions])
+    if not XML_INVALID.search(probe) and not any(XML_INVALID.search(i.url) for i in article.images):
+        return article  # the common case: one search over the record's text
+    for name in fields:
         value = getattr(article, name)
         if value:
             setattr(article, name, xml_safe(value))
@@ -428,7 +433,7 @@ class _Extractor:
             d.warn("no-editor")
         if mojibake:
             d.warn("mirror-mojibake")
-        elif any(rules.MOJIBAKE.search(d.values.get(name) or "") for name in ("title", "body", "source")):
+        elif rules.MOJIBAKE.search("\n".join(d.values.get(f) or "" for f in ("title", "body", "source"))):
             d.warn("mojibake")
         layers = {name: d.layers[name] for name in LAYER_FIELDS if name in d.layers and d.values.get(name)}
         return _xml_safe_record(
