@@ -84,6 +84,11 @@ def test_an_empty_editor_label_is_no_editor_and_author_label_is_an_author():
     assert record.editor is None and record.authors == ["何春燕"]
 
 
+def test_an_empty_editor_line_after_the_text_is_neither_body_nor_editor():
+    record = parse_article(article("2015-06-05 10:31 来源：中国新闻网", [*PARAS, "责任编辑：", "相关阅读"]), URL)
+    assert record.editor is None and record.body.split("\n") == PARAS
+
+
 def test_a_hidden_span_with_only_the_label_is_no_editor():
     body = page(
         body="<h1>标题</h1><div class='left-time'><div class='left-t'>2014-05-31 06:31 来源：中国新闻网"
