@@ -10,6 +10,7 @@ record. Pages that are not articles raise ``NotAnArticle``.
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -92,7 +93,23 @@ def parse_article(
     ``url`` is where the page was fetched from (default: its canonical link or og:url); ``fetched_at`` the
     reference for relative dates; ``encoding`` the charset of the HTTP header, if any.
     Raises NotAnArticle for a channel list, an error page, an empty or a truncated document.
+
+    The cyclic garbage collector is paused while the page is parsed: a parse leaves no reference cycles
+    (tests/parsers/test_no_cycles.py), but a large page makes hundreds of thousands of lines and tuples, and
+    the collections they trigger rescan everything alive in the process each time (100,000 table cells in
+    a process holding a crawl's worth of objects: 0.43 s with the collector, 0.26 s without).
     """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return _parse_article(body, url, fetched_at, encoding)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _parse_article(body: bytes | str, url: str | None, fetched_at, encoding: str | None) -> Article:
     fetched = parse_fetched_at(fetched_at)
     reference = china_naive(fetched) if fetched else None
     decoded = decode(body, encoding)

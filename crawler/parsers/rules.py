@@ -163,7 +163,8 @@ EDITOR = (
 SOURCE_LINE = re.compile(
     rf"^[\[【(（]?{_SPACE}*(?:来源|稿件来源|摘自|转自|选自){_SPACE}*{_COLON}{_SPACE}*(?P<value>[^\s\u3000\xa0\]】)）]{{1,30}}){_SPACE}*[\]】)）]?$"
 )
-# A line that is nothing but an editor statement ("编辑：X", "【编辑:X】", "(责任编辑：X)", an empty "责任编辑：").
+# A line that is nothing but an editor statement ("编辑：X", "【编辑:X】", "(责任编辑：X)", or an empty
+# "责任编辑：").
 EDITOR_LINE = re.compile(
     rf"^[\[【(（]?{_SPACE}*(?:责任)?编辑{_SPACE}*{_COLON}{_SPACE}*[^\s\u3000\xa0]{{0,20}}{_SPACE}*[\]】)）]?$"
 )

@@ -85,7 +85,8 @@ def test_an_empty_editor_label_is_no_editor_and_author_label_is_an_author():
 
 
 def test_an_empty_editor_line_after_the_text_is_neither_body_nor_editor():
-    record = parse_article(article("2015-06-05 10:31 来源：中国新闻网", [*PARAS, "责任编辑：", "相关阅读"]), URL)
+    page = article("2015-06-05 10:31 来源：中国新闻网", [*PARAS, "责任编辑：", "相关阅读"])
+    record = parse_article(page, URL)
     assert record.editor is None and record.body.split("\n") == PARAS
 
 
