@@ -261,3 +261,10 @@ def m301_changes_revisits(db: Database) -> None:
         for aid, title, body, source, editor, authors, images in rows.fetchall()
     ]
     db.conn.executemany("UPDATE articles SET content_hash = ? WHERE article_id = ?", updates)
+
+
+@migrations()
+def m2xx_real_pages_site(db: Database) -> None:
+    """Article.site: which Chinanews site a record is from (only Sichuan pages are stored today)."""
+    db.table("articles").add_column("site", str)
+    db.execute("UPDATE articles SET site = 'sc.chinanews.com.cn' WHERE site IS NULL")

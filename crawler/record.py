@@ -37,6 +37,9 @@ class Article:
     # Which parser layer produced each field: "selector", "pattern", "generic" or "url".
     field_layers: dict[str, str] = field(default_factory=dict)
     fetched_at: str | None = None
+    # Which Chinanews site the page is from: "sc.chinanews.com.cn" (the only one crawled and stored), or
+    # another one's ("chinanews.com.cn" for the main site, "wap.chinanews.com.cn", "sh.chinanews.com.cn").
+    site: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

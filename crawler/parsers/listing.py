@@ -18,6 +18,9 @@ from parsel import Selector
 
 from crawler.urls import parse_article_url
 
+from .encoding import decode
+from .text import xml_safe
+
 NEXT_TEXTS = frozenset({"下一页", "下页", "后一页", "next", "next page", "next »", "›", "»", ">", ">>"})
 OTHER_PAGER_TEXTS = frozenset(
     {"首页", "尾页", "末页", "上一页", "上页", "前一页", "prev", "previous", "last", "first"}
@@ -83,18 +86,40 @@ def _find_date(text: str, url_date: str | None) -> tuple[str | None, str | None]
     return None, None
 
 
-def _context_text(anchor: Selector) -> str:
-    """The text of the item around a link (its list entry), without the link's own text."""
-    own = "".join(anchor.xpath(".//text()").getall())
-    for level in ("..", "../.."):
-        parent = anchor.xpath(level)
-        if not parent:
+CONTEXT_MAX_CHARS = 400  # a list entry's text is short: a larger parent is the list itself, no context
+
+
+def _bounded_text(el) -> str | None:
+    """The text under ``el`` (what ``.//text()`` joins), or None once it passes CONTEXT_MAX_CHARS: reading
+    the whole list for each of its links made a page of n links cost n^2 (4,000 links: 228 s)."""
+    parts: list[str] = []
+    size = 0
+    for text in el.itertext():
+        parts.append(text)
+        size += len(text)
+        if size > CONTEXT_MAX_CHARS:
+            return None
+    return "".join(parts)
+
+
+def _context_text(anchor: Selector, texts: dict) -> str:
+    """The text of the item around a link (its list entry), without the link's own text. ``texts`` caches
+    each parent's bounded text for the page (links of one list share their parents)."""
+    own = _bounded_text(anchor.root) or ""
+    parent = anchor.root
+    for _level in range(2):
+        parent = parent.getparent()
+        if parent is None:
             break
-        tag = parent[0].root.tag if hasattr(parent[0].root, "tag") else ""
-        text = "".join(parent.xpath(".//text()").getall())
+        if parent in texts:
+            text = texts[parent]
+        else:
+            text = texts[parent] = _bounded_text(parent)
+        if text is None:
+            break
         if own:
             text = text.replace(own, " ", 1)
-        if _FULL_DATE.search(text) or _SHORT_DATE.search(text) or tag in ("li", "tr", "dd", "dl", "p"):
+        if _FULL_DATE.search(text) or _SHORT_DATE.search(text) or parent.tag in ("li", "tr", "dd", "dl", "p"):
             return text
     return ""
 
@@ -102,7 +127,11 @@ def _context_text(anchor: Selector) -> str:
 def _page_number(url: str | None) -> int:
     if not url:
         return 1
-    match = _PAGE_IN_URL.search(urlsplit(url).path)
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # "http://[bad/..."
+        return 1
+    match = _PAGE_IN_URL.search(path)
     return int(match.group(1)) if match else 1
 
 
@@ -112,23 +141,31 @@ def parse_listing(body: bytes | str, url: str | None = None, *, encoding: str | 
     ``url`` resolves relative links; ``encoding`` (the HTTP charset) overrides the page's own ``<meta>``.
     """
     if isinstance(body, bytes):
-        text = _decode(body, encoding)
+        text = decode(body, encoding).text  # every declared charset checked against the bytes
     else:
         text = body
-    sel = Selector(text=text or "<html></html>")
-    base = sel.xpath("//base/@href").get() or url or ""
+    sel = Selector(text=xml_safe(text) or "<html></html>")
+    base = url or ""
+    base_href = (sel.xpath("//base/@href").get() or "").strip()
+    if base_href:  # a <base> no URL can be made of ("http://[bad/") is ignored, as browsers do
+        base = _join(base, base_href) or base
     listing = Listing(url=url)
     seen_ids: dict[str, ListItem] = {}
     pager: list[tuple[str, str]] = []
     current = _page_number(url)
+    texts: dict = {}  # parent element -> its bounded text (see _context_text)
 
     for anchor in sel.xpath("//a[@href]"):
         href = (anchor.xpath("@href").get() or "").strip()
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
-        absolute = urljoin(base, href)
+        absolute = _join(base, href)
+        if absolute is None:
+            continue
         link_text = _clean("".join(anchor.xpath(".//text()").getall()))
         parsed = parse_article_url(absolute)
+        if parsed is not None and parsed.form != "sichuan":
+            parsed = None  # a main-site or wap article: never a list item of this site
         if parsed is not None:
             title = _clean(anchor.xpath("@title").get()) or link_text
             if parsed.article_id in seen_ids:
@@ -136,7 +173,7 @@ def parse_listing(body: bytes | str, url: str | None = None, *, encoding: str | 
                 if not item.title and title:
                     item.title = title
                 continue
-            date, hhmm = _find_date(_clean(_context_text(anchor)), parsed.date)
+            date, hhmm = _find_date(_clean(_context_text(anchor, texts)), parsed.date)
             item = ListItem(
                 url=absolute,
                 title=title,
@@ -151,7 +188,7 @@ def parse_listing(body: bytes | str, url: str | None = None, *, encoding: str | 
         if lowered in NEXT_TEXTS or lowered in OTHER_PAGER_TEXTS or link_text.isdigit():
             pager.append((link_text, absolute))
 
-    current_url = urljoin(base, url) if url else None
+    current_url = _join(base, url) if url else None
     if current_url:
         # Pager links stay beside the current list page; a "首页" in the site's menu is the home page.
         folder = urlsplit(current_url).path.rsplit("/", 1)[0] + "/"
@@ -174,24 +211,11 @@ def parse_listing(body: bytes | str, url: str | None = None, *, encoding: str | 
     return listing
 
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
-
-
-def _decode(body: bytes, encoding: str | None) -> str:
-    """Decode with the given charset, else the page's <meta> charset, else UTF-8; gb2312/gbk as gb18030."""
-    candidates = []
-    if encoding:
-        candidates.append(encoding)
-    match = _META_CHARSET.search(body[:4096])
-    if match:
-        candidates.append(match.group(1).decode("ascii", "ignore"))
-    candidates.append("utf-8")
-    for name in candidates:
-        name = name.lower()
-        if name in ("gb2312", "gbk", "x-gbk", "gb_2312-80"):
-            name = "gb18030"
-        try:
-            return body.decode(name)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return body.decode("utf-8", errors="replace")
+def _join(base: str, href: str) -> str | None:
+    """``urljoin``, or None for a link no URL can be made of ("http://[bad")."""
+    try:
+        absolute = urljoin(base, href)
+        urlsplit(absolute)
+    except ValueError:
+        return None
+    return absolute

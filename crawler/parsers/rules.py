@@ -5,7 +5,7 @@ order; the first whose ``detect`` selector matches owns the page. Layer 2 (patte
 regular expressions for the 2024 meta line, 来源, 编辑, the disclaimer heading and the dateline. Layer 3
 (generic) uses only the thresholds at the end of this module.
 
-Selectors are CSS; ``article.py`` compiles them once to XPath at import.
+Selectors are CSS; ``layers/selectors.py`` compiles them once to XPath at import (parsel's translator).
 """
 
 from __future__ import annotations
@@ -161,14 +161,32 @@ EDITOR = (
 # A line that is nothing but a source statement ("来源：四川日报", "（来源：人民日报）");
 # "（数据来源：X）" is article text.
 SOURCE_LINE = re.compile(
-    rf"^[\[【(（]?{_SPACE}*来源{_SPACE}*{_COLON}{_SPACE}*(?P<value>[^\s\u3000\xa0\]】)）]{{1,30}}){_SPACE}*[\]】)）]?$"
+    rf"^[\[【(（]?{_SPACE}*(?:来源|稿件来源|摘自|转自|选自){_SPACE}*{_COLON}{_SPACE}*(?P<value>[^\s\u3000\xa0\]】)）]{{1,30}}){_SPACE}*[\]】)）]?$"
 )
-# A line that is nothing but an editor statement ("编辑：X", "【编辑:X】", "(责任编辑：X)").
+# A line that is nothing but an editor statement ("编辑：X", "【编辑:X】", "(责任编辑：X)", or an empty
+# "责任编辑：").
 EDITOR_LINE = re.compile(
-    rf"^[\[【(（]?{_SPACE}*(?:责任)?编辑{_SPACE}*{_COLON}{_SPACE}*[^\s\u3000\xa0]{{1,20}}{_SPACE}*[\]】)）]?$"
+    rf"^[\[【(（]?{_SPACE}*(?:责任)?编辑{_SPACE}*{_COLON}{_SPACE}*[^\s\u3000\xa0]{{0,20}}{_SPACE}*[\]】)）]?$"
 )
 
 DISCLAIMER_HEADING = "版权与免责声明"
+
+# An unfilled template placeholder is no value: "作者：${中新记者姓名}", "{{editor}}", "<%=author%>".
+PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|<%.*?%>|\$[A-Za-z_]+\$")
+# A value that is itself the next label ("责任编辑：作者：" read as an editor).
+LABEL_ONLY = re.compile(rf"^(?:来源|作者|记者|(?:责任)?编辑|发布时间|时间){_SPACE}*{_COLON}")
+# "作者：何春燕" (a labelled author, in a meta line or a hidden span).
+_NOT_LABEL = r"(?!责任|编辑|来源|作者|记者|时间|发布)"
+AUTHOR_LABEL = re.compile(
+    rf"(?<![\w(（])作者{_SPACE}*{_COLON}{_SPACE}*"
+    rf"(?P<value>{_NOT_LABEL}[\u4e00-\u9fff]{{2,4}}(?:[\s\u3000、，,]+{_NOT_LABEL}[\u4e00-\u9fff]{{2,4}})*)"
+    rf"(?=$|{_SPACE}|[|｜】)）]|(?:责任)?编辑|来源)"
+)
+# A source written before the time with no label (wap pages: "新华社 2017-08-26 14:39:45"): a short name
+# ending in a news-organisation word, right before a date.
+SOURCE_BEFORE_DATE = re.compile(
+    rf"^(?P<value>[\u4e00-\u9fff·]{{1,12}}(?:社|网|报|台|刊|新闻|日报|晚报|时报|中心)){_SPACE}+{_DAY}"
+)
 
 # The dateline group at the start of the body:
 # "中新网四川新闻5月23日 电 (杨勇  邓文鑫)", "中新网成都10月6日电(记者 王逸飞)".
@@ -178,6 +196,7 @@ BYLINE = re.compile(r"[(（](?P<names>[^()（）]{1,60})[)）]\s*$")
 END_MARK = re.compile(r"[(（]\s*完\s*[)）]\s*$")
 AUTHOR_SPLIT = re.compile(r"[\s\u3000\xa0、，,/／]+")
 AUTHOR_ROLES = frozenset({"记者", "实习生", "通讯员", "摄影", "编辑", "摄"})
+AUTHOR_PREFIXES = ("见习记者", "特约记者", "记者", "实习生", "通讯员")
 AUTHOR_ROLE_SUFFIX = ("记者", "研究员", "通讯员", "实习生", "摄影", "编辑")
 AUTHOR_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
@@ -185,6 +204,9 @@ AUTHOR_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 WIDGET_LINE = re.compile(
     r"^(?:【?(?:大字体|小字体|中字体|字号|字体|打印|关闭|关闭窗口|返回顶部|收藏|纠错)】?[\s\u3000]*)+$|"
     r"^(?:分享到|分享：|分享:|扫一扫|微信扫一扫|打开微信|点击播放|【打印】|【关闭】|字号[:：])|"
+    # notices about the page or its pictures, not article text ("声明:本版文章之版权属于原作者...",
+    # "版权声明:凡标注有“cnsphoto”字样的图片...")
+    r"^[【\[]?(?:版权声明|声明|图片版权声明)[】\]]?\s*[:：]|"
     r"^(?:上一页|下一页|首页|尾页|\d+|[<>«»]|[\s\u3000])+$|"
     # separators such as DedeCMS's "------分隔线------"
     r"^[-—–=_*~·]{3,}[^。，,.]{0,8}[-—–=_*~·]{3,}$|^[-—–=_*~·]{3,}$"
@@ -192,7 +214,9 @@ WIDGET_LINE = re.compile(
 # In a body found by the text-pattern or generic layer, these lines end the article.
 STOP_LINE = re.compile(
     r"^(?:相关新闻|相关阅读|相关链接|延伸阅读|推荐阅读|热点推荐|热门推荐|精彩推荐|图片推荐|更多新闻|"
-    r"上一篇|下一篇|网友评论|【?纠错】?|Copyright|版权所有|关于我们|.{0,20}ICP备)"
+    r"上一篇|下一篇|网友评论|【?纠错】?|Copyright|版权所有|关于我们|.{0,20}ICP备|"
+    r"[:：\s]*相\s*关\s*(?:报\s*道|新\s*闻|阅\s*读|链\s*接|专\s*题)|"
+    r"本网站所刊载信息|刊用本网站稿件|未经授权禁止转载|全部评论|热门评论|最新评论|发表评论|参与互动)"
 )
 BREADCRUMB_LINE = re.compile(r"^(?:首页|首頁|当前位置|您的位置|你的位置)\s*[>＞›»/]|[>＞›»]\s*正文$")
 # The three above as one anchored test (the hot path tries it on every line).
@@ -210,6 +234,10 @@ CAPTION_MAX_CHARS = 160
 TITLE_SEPARATORS = re.compile(
     r"\s*(?:[-_|｜—–]+)\s*(?=[^-_|｜—–]*(?:中新|新闻|网|chinanews)[^-_|｜—–]*$)", re.I
 )
+
+# Text that still looks garbled after decoding: replacement characters, "锟斤拷" (U+FFFD read as GBK), or
+# UTF-8 punctuation read as GBK, twice close together ("，" becomes "锛", "。" becomes "銆").
+MOJIBAKE = re.compile(r"\ufffd|锟斤拷|[銆锛].{0,30}[銆锛]")
 
 # Error pages.
 ERROR_TEXT = re.compile(

@@ -6,11 +6,21 @@ inner whitespace runs collapsed to one ASCII space, empty lines dropped; block e
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
 
 from . import rules
+
+# Characters XML 1.0 cannot carry: C0 controls but tab, LF and CR; U+FFFE and U+FFFF; lone surrogates. A page
+# holding them would make an Atom feed or any XML output invalid (and lxml refuses a NUL in a str).
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML cannot carry (see XML_INVALID)."""
+    return XML_INVALID.sub("", text) if XML_INVALID.search(text) else text
 
 
 def clean(text: str | None) -> str:
@@ -140,13 +150,9 @@ def walk(root: etree._Element, drop=_NOTHING, captions=_NOTHING, *, after=None) 
                             blocks.pop()
                         else:  # a block leaf (<p> with text only): one line, without a call
                             text = child.text
-                            if text and not text.isspace():
-                                parts.append(text)
-                                if in_link:
-                                    link += len(text.strip())
-                                blocks.append(child)
-                                flush()
-                                blocks.pop()
+                            if text and not text.isspace():  # (parts is empty here: flushed above)
+                                text = " ".join(text.split())
+                                append(("line", Line(text, len(text) if in_link else 0, child)))
                     elif len(child):
                         visit(child, in_link or ctag == "a")
                     else:  # an inline leaf (<a>, <span>, <b> with text only): its text, without a call

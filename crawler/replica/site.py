@@ -136,7 +136,7 @@ class ReplicaSite:
             meta = json.loads((folder / "meta.json").read_text("utf-8"))
             parsed = parse_article_url(meta.get("url"))
             expected_file = folder / "expected.json"
-            if parsed is None or not expected_file.exists():
+            if parsed is None or not parsed.is_sichuan or parsed.date is None or not expected_file.exists():
                 continue
             expected = json.loads(expected_file.read_text("utf-8"))
             not_article = "error" in expected

@@ -21,7 +21,7 @@ import sys
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Request, Response
@@ -338,10 +338,22 @@ class ScChinanewsSpider(scrapy.Spider):
 
     def more_pages(self, response: Response, article_id: str) -> list[str]:
         """Site URLs of the further pages (``_2``, ``_3``) of a multi-page article, in page order."""
+        from parsel import Selector
+
+        from crawler.parsers.encoding import decode
+
         pages: dict[int, str] = {}
-        for href in response.xpath("//a/@href").getall():
+        # Decoded with the parsers' checked decoder, not response.text: a header charset that names no text
+        # codec ("base64") makes response.text raise, and the page would be lost with no failure row.
+        text = decode(response.body, header_charset(response)).text
+        page = Selector(text=text.replace("\x00", ""))
+        try:
+            base = urljoin(response.url, (page.xpath("//base/@href").get() or "").strip())
+        except ValueError:
+            base = response.url
+        for href in page.xpath("//a/@href").getall():
             try:
-                absolute = response.urljoin(href.strip())
+                absolute = urljoin(base, href.strip())
             except ValueError:
                 continue
             parsed = parse_article_url(absolute)

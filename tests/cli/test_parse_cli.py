@@ -108,3 +108,19 @@ def test_every_option_is_in_the_readme():
     assert len(options) == 3
     for option in options:
         assert max(option.opts, key=len) in section, f"{option.name} is not documented in README"
+
+
+def test_a_utf8_page_named_gb2312_is_read_as_utf8_with_a_warning(tmp_path):
+    path = tmp_path / "utf8.html"
+    path.write_bytes(PAGE.encode("utf-8"))  # the page says gb2312, and so does --encoding
+    result = scnews("parse", str(path), "--url", URL, "--encoding", "gb2312")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["title"] == "四川如何因地制宜发展AIGC产业？"
+    assert "charset-mismatch" in record["warnings"] and "mojibake" not in record["warnings"]
+
+
+def test_an_encoding_option_that_names_no_text_codec_is_one_line(page):
+    result = scnews("parse", str(page), "--url", URL, "--encoding", "base64")
+    assert result.returncode == 1 and result.stdout == b""
+    assert result.stderr.decode().strip() == "Error: --encoding: unknown encoding: 'base64'"

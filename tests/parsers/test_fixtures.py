@@ -1,4 +1,5 @@
-"""The parser against the hand-written fixtures in fixtures/articles/: one test per (case, field).
+"""The parser against the hand-written fixtures in fixtures/articles/ and fixtures/real-pages/: one test per
+(case, field).
 
 Each article case yields one test per field of its expected.json (warnings compared sorted, images in order,
 field_layers only for the listed keys), one for its checks.json snippets, and refused cases one test that
@@ -10,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from fixture_cases import Case, compared_fields, load_cases, normalise
+from fixture_cases import ARTICLES, REAL_PAGES, Case, compared_fields, load_cases, matches, normalise
 
 from crawler.parsers import NotAnArticle
 from crawler.record import RECORD_FIELDS
@@ -49,12 +50,16 @@ def _field_params():
 
 
 def test_fixture_set_is_complete():
-    assert len(CASES) >= 18, f"only {len(CASES)} fixture cases"
+    assert len(load_cases(ARTICLES)) >= 18, "too few Sichuan fixture cases"
+    assert len(load_cases(REAL_PAGES)) >= 9, "too few real-page fixture cases"
     for case in CASES:
         for name in ("page.html", "meta.json", "expected.json"):
             assert (case.path / name).is_file(), f"[{case.name}] missing {name}"
-        assert case.meta.get("description"), f"[{case.name}] meta.json has no description"
-        if not case.refused:
+        assert case.description, f"[{case.name}] meta.json has no description"
+        if case.real:
+            unknown = set(case.expected) - set(RECORD_FIELDS) - {"error"}
+            assert not unknown, f"[{case.name}] expected.json: unknown {unknown}"
+        elif not case.refused:
             missing = set(REQUIRED_FIELDS) - set(case.expected)
             unknown = set(case.expected) - set(RECORD_FIELDS)
             assert not missing and not unknown, (
@@ -71,9 +76,11 @@ def test_field(case: Case, field: str):
         got = (record.get("field_layers") or {}).get(key)
         assert got == want, f"[{case.name}] field_layers[{key!r}]: expected {want!r}, got {got!r}"
         return
-    want = normalise(field, case.expected[field])
-    got = normalise(field, record.get(field))
-    assert got == want, f"[{case.name}] field {field!r}:\n  expected {want!r}\n  got      {got!r}"
+    want = case.expected[field]
+    got = record.get(field)
+    assert matches(field, want, got), (
+        f"[{case.name}] field {field!r}:\n  expected {normalise(field, want)!r}\n  got      {got!r}"
+    )
 
 
 @pytest.mark.parametrize("case", [c for c in ARTICLE_CASES if c.checks], ids=lambda c: f"{c.name}-checks")

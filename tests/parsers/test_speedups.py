@@ -6,7 +6,8 @@ import pytest
 from lxml import etree
 
 from crawler.parsers import rules
-from crawler.parsers.article import _has_meta_in_text, _text_owners
+from crawler.parsers.fields import has_meta_in_text as _has_meta_in_text
+from crawler.parsers.fields import text_owners as _text_owners
 from crawler.parsers.text import lines_of, walk, walked_as_block
 
 PIECES = [

@@ -122,3 +122,13 @@ def test_a_post_with_a_bad_content_length_is_answered_not_left_hanging(server, l
         while chunk := sock.recv(4096):  # the server answers and closes; a hang is a socket timeout here
             answer += chunk
     assert answer.startswith(f"HTTP/1.1 {status} ".encode()), answer[:80]
+
+
+def test_pages_of_other_chinanews_sites_are_never_served_as_sichuan_articles():
+    real_pages = Path(__file__).resolve().parents[2] / "fixtures" / "real-pages"
+    site = ReplicaSite(faults=True, synthetic_per_channel=0, fixtures_dir=real_pages)
+    ids = {json.loads(meta.read_text("utf-8"))["url"].rsplit("/", 1)[1].split(".")[0]
+           for meta in real_pages.glob("*/meta.json")}  # fmt: skip
+    assert len(ids) >= 9
+    assert not [e.path for e in site.entries.values() if str(e.article_id) in ids]
+    assert not [path for path in site.pages if path.rsplit("/", 1)[-1].split(".")[0] in ids]

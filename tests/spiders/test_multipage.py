@@ -45,3 +45,16 @@ def test_three_pages_make_one_article(tmp_path):
     assert [image.url for image in article.images] == [f"{SITE}/img/a.jpg", f"{SITE}/img/b.jpg"]
     assert crawler.stats.get_value("scnews/articles") == 1
     spider.closed("finished")
+
+
+def test_a_header_charset_that_is_no_text_codec_loses_no_page(tmp_path):
+    crawler = get_crawler(ScChinanewsSpider, {"SCNEWS_BASE_URL": BASE, "SCNEWS_DB": str(tmp_path / "n.db")})
+    spider = ScChinanewsSpider.from_crawler(crawler)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    first = spider.request(f"{SITE}{PATH}", spider.parse_article)
+    headers = {"Content-Type": "text/html; charset=base64"}
+    response = HtmlResponse(first.url, body=_page(1, None), headers=headers, request=first)
+    (second,) = list(spider.parse_article(response, **first.cb_kwargs))
+    assert second.url == f"{BASE}/cjbd/2024-04-10/300123_2.html"
+    spider.closed("finished")
