@@ -66,14 +66,15 @@ def make_filters(kwargs: dict[str, Any]) -> Filters:
 
 
 def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the errors a user can cause into one line on stderr and a non-zero exit."""
+    """Turn the errors a user can cause into one line on stderr: exit 2 for what was asked (a malformed query
+    or filter, an unknown watch or article), 1 for what went wrong doing it (a file, the database)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except QueryError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise UsageProblem(str(exc)) from None
         except sqlite3.OperationalError as exc:
             raise click.ClickException(f"database error: {exc}") from None
         except sqlite3.DatabaseError as exc:

@@ -14,7 +14,7 @@ from crawler.search.query import Node, QueryError, highlight_spans, parse, to_ft
 from crawler.search.records import decode
 from crawler.search.snippet import snippet
 
-SORTS = ("relevance", "newest", "oldest")
+SORTS = ("relevance", "newest", "oldest", "stored")  # stored: the last stored first (feeds)
 FTS_JOIN = (
     "search_index JOIN search_docs d ON d.docid = search_index.rowid JOIN articles a ON a.rowid = d.doc"
 )
@@ -60,12 +60,14 @@ class Search:
                 "relevance": "score, search_index.rowid DESC",
                 "newest": "search_index.rowid DESC",  # docids are publication-time keys
                 "oldest": "search_index.rowid",
+                "stored": "a.rowid DESC",
             }[self.sort]
         else:
             select = f"SELECT a.rowid AS _rowid, {_prefixed(self.columns)}, NULL AS score FROM articles a"
-            order = (
-                "a.published_at, a.rowid" if self.sort == "oldest" else "a.published_at DESC, a.rowid DESC"
-            )
+            order = {
+                "oldest": "a.published_at, a.rowid",
+                "stored": "a.rowid DESC",
+            }.get(self.sort, "a.published_at DESC, a.rowid DESC")
         sql = select + (" WHERE " + " AND ".join(clauses) if clauses else "") + f" ORDER BY {order}"
         if self.limit is not None:
             sql += " LIMIT ?"
