@@ -16,6 +16,7 @@ from crawler.cli.search import (
     make_filters,
     open_db,
     user_errors,
+    warn_lowercase_operators,
 )
 
 
@@ -71,6 +72,7 @@ def export_command(
         raise UsageProblem("--format xlsx writes a binary workbook: give --output FILE")
     filters = make_filters(kwargs)
     search = Search(query, filters=filters, sort="relevance" if query else "newest", limit=limit, columns="*")
+    warn_lowercase_operators(query)
     db = open_db(db_path)
     records = search.run(db)
     if fmt == "xlsx":

@@ -20,6 +20,7 @@ from crawler.cli.search import (
     make_filters,
     open_db,
     user_errors,
+    warn_lowercase_operators,
 )
 from crawler.search.feed import DEFAULT_LIMIT as DEFAULT_FEED_LIMIT
 from crawler.search.feed import MAX_LIMIT as MAX_FEED_LIMIT
@@ -50,6 +51,7 @@ def add_command(name: str, query: str, db_path: str | None, **kwargs: Any) -> No
     from crawler.search.watch import add_watch
 
     add_watch(open_db(db_path), name, query, make_filters(kwargs))
+    warn_lowercase_operators(query)
     click.echo(f"watch {name!r} added: {query}", err=True)
 
 

@@ -32,6 +32,7 @@ class Search:
     filters: Filters = field(default_factory=Filters)
     sort: str = "relevance"
     limit: int | None = 20
+    offset: int = 0  # results skipped first (paging)
     after_rowid: int | None = None  # only rows stored after this one (watches)
     upto_rowid: int | None = None  # ... and not after this one
     columns: str = RESULT_COLUMNS
@@ -41,6 +42,8 @@ class Search:
             raise QueryError(f"unknown sort {self.sort!r} (use {', '.join(SORTS)})")
         if self.limit is not None and self.limit < 1:
             raise QueryError("--limit must be at least 1")
+        if self.offset < 0:
+            raise QueryError("--offset must be 0 or more")
         self.tree: Node | None = parse(self.query) if self.query is not None else None
         self.filters.validate()
 
@@ -69,10 +72,13 @@ class Search:
                 "stored": "a.rowid DESC",
             }.get(self.sort, "a.published_at DESC, a.rowid DESC")
         sql = select + (" WHERE " + " AND ".join(clauses) if clauses else "") + f" ORDER BY {order}"
-        if self.limit is not None:
-            sql += " LIMIT ?"
-            params.append(self.limit)
-        return sql, params
+        return sql + self._page(params), params
+
+    def _page(self, params: list[Any]) -> str:
+        if self.limit is None and not self.offset:
+            return ""
+        params += [self.limit if self.limit is not None else -1, self.offset]
+        return " LIMIT ? OFFSET ?"
 
     def _ranked_sql(self) -> tuple[str, list[Any]]:
         """Best matches ranked inside FTS5 first (no join per match), then joined to their articles.
@@ -86,9 +92,7 @@ class Search:
             f"SELECT rowid AS docid, bm25(search_index, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score "
             f"FROM search_index WHERE {' AND '.join(clauses)} ORDER BY score, rowid DESC"
         )
-        if self.limit is not None:
-            inner += " LIMIT ?"
-            params.append(self.limit)
+        inner += self._page(params)
         sql = (
             f"SELECT a.rowid AS _rowid, {_prefixed(self.columns)}, s.score AS score, a.body AS _body "
             f"FROM ({inner}) s JOIN search_docs d ON d.docid = s.docid JOIN articles a ON a.rowid = d.doc "
