@@ -24,13 +24,15 @@ COMMANDS: dict[str, str] = {
 }
 
 
+class OneLineUsageError(click.ClickException):
+    exit_code = 2
+
+
 def one_line_usage(exc: click.UsageError, ctx: click.Context) -> click.ClickException:
     """A usage error as one line on stderr and exit 2, not click's usage text around it."""
     where = exc.ctx or ctx
     message = " ".join(exc.format_message().split())
-    problem = click.ClickException(f"{message} (see: {where.command_path} --help)")
-    problem.exit_code = 2
-    return problem
+    return OneLineUsageError(f"{message} (see: {where.command_path} --help)")
 
 
 class LazyGroup(click.Group):
