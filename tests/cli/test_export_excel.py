@@ -123,3 +123,30 @@ def test_export_usage_errors(db_path, args, message):
     result = scnews(db_path, "export", *args, ok=False)
     assert result.returncode == 2
     assert result.stderr.decode().strip().splitlines() == [message]
+
+
+def test_xlsx_to_a_terminal_is_refused(db_path):
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        result = subprocess.run(
+            [SCNEWS, "export", "--format", "xlsx", "--db", str(db_path)],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert result.returncode == 2
+    assert (
+        result.stderr.decode().strip() == "Error: --format xlsx writes a binary workbook: give --output FILE"
+    )
+
+
+def test_xlsx_to_redirected_stdout(db_path):
+    result = scnews(db_path, "export", "--format", "xlsx", "--channel", "whty")
+    sheet = openpyxl.load_workbook(io.BytesIO(result.stdout))["articles"]
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["1001"]
