@@ -3,10 +3,13 @@
 The same document as ``scnews watch feed NAME`` (``crawler.search.feed``), built on Datasette's read-only
 connection; ``?limit=N`` (1-1000) instead of the default 50. A watch added while serving is served at once
 (the feed reads the ``watches`` table on each request). An unknown watch is a 404 with one line of text.
+Each response has an ``ETag`` (a hash of the document, which is the same for the same stored data), and a
+request whose ``If-None-Match`` names it gets a 304 with no body, as feed readers expect.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from urllib.parse import unquote
 
@@ -47,7 +50,12 @@ async def serve_watch_feed(datasette, request) -> Response:
         text = await datasette.get_database().execute_fn(build)
     except QueryError as exc:
         return Response.text(f"{exc}\n", status=404)
-    return Response(text, content_type=ATOM_TYPE)
+    # The same stored data gives the same bytes, so a reader polling with If-None-Match gets a 304.
+    etag = '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if etag in [t.strip() for t in (request.headers.get("if-none-match") or "").split(",")]:
+        return Response("", status=304, headers=headers)
+    return Response(text, content_type=ATOM_TYPE, headers=headers)
 
 
 @hookimpl

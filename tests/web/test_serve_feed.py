@@ -55,12 +55,16 @@ def server(tmp_path_factory):
         proc.stderr.close()
 
 
-def fetch(url: str) -> tuple[int, str, bytes]:
+def fetch(url: str, headers: dict[str, str] | None = None, full: bool = False):
+    request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.headers["Content-Type"], response.read()
+        with urllib.request.urlopen(request, timeout=10) as response:
+            result = response.status, response.headers["Content-Type"], response.read()
+            got = response.headers
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers["Content-Type"], exc.read()
+        result = exc.code, exc.headers["Content-Type"], exc.read()
+        got = exc.headers
+    return (*result, got) if full else result
 
 
 def test_served_feed_is_the_commands_feed(server):
@@ -111,3 +115,29 @@ def test_feed_errors_are_one_line(server, tail, status, message):
     base, _ = server
     code, _, body = fetch(f"{base}/-/scnews/watch/{tail}")
     assert (code, body.decode("utf-8").strip()) == (status, message)
+
+
+def test_conditional_get_answers_304_until_the_feed_changes(server):
+    base, path = server
+    url = f"{base}/-/scnews/watch/dayun.atom"
+    status, _, body, headers = fetch(url, full=True)
+    etag = headers["ETag"]
+    assert status == 200 and etag.startswith('"') and len(etag) == 34
+    assert fetch(url, full=True)[3]["ETag"] == etag  # same data, same tag
+    status, _, body, _ = fetch(url, {"If-None-Match": etag}, full=True)
+    assert (status, body) == (304, b"")
+    assert fetch(url, {"If-None-Match": '"something else"'})[0] == 200
+    insert_sqlite3(path, {**ARTICLES[1], "article_id": "6002", "title": "大运会场馆开放", "body": "大运会。"})
+    for _ in range(50):
+        status, _, body, headers = fetch(url, {"If-None-Match": etag}, full=True)
+        if status == 200:
+            break
+        time.sleep(0.1)
+    assert status == 200 and headers["ETag"] != etag
+    assert feedparser.parse(body).entries[0].id == "urn:scnews:article:6002"
+
+
+def test_the_watch_query_page_names_its_feed(server):
+    base, _ = server
+    status, _, body = fetch(f"{base}/scnews/watch-dayun")
+    assert status == 200 and "/-/scnews/watch/dayun.atom" in body.decode("utf-8")
