@@ -104,3 +104,10 @@ def test_offset_and_page_together_is_a_usage_error(db_path):
     result = scnews(db_path, "search", "成都", "--offset", "1", "--page", "2", ok=False)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == ["Error: give --offset or --page, not both"]
+
+
+def test_trend_warns_too(db_path):
+    result = scnews(db_path, "trend", "成都 or 熊猫", "熊猫", "--format", "json")
+    assert result.stderr.splitlines() == [
+        "warning: or searched as a word; the operators are upper case: AND, OR, NOT"
+    ]
