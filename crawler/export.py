@@ -99,6 +99,8 @@ def _xlsx_value(value: Any) -> tuple[Any, int]:
     """The value a workbook cell holds, and how many characters had to be cut from it."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+    if value is None:
+        return None, 0  # an empty cell, not an empty string
     value = _cell(value)
     if not isinstance(value, str):
         return value, 0

@@ -101,6 +101,7 @@ def test_xlsx_reads_back_with_text_cells(db_path, tmp_path):
     assert risky[col["editor"]].value == "@SUM(A1)"
     assert risky[col["body"]].value == "正文含控制字符，第二行。\n第二段。"
     assert risky[col["authors"]].value == '["-王"]'
+    assert risky[col["disclaimer"]].value is None and risky[col["disclaimer"]].data_type == "n"
     body = long[col["body"]].value
     assert len(body) <= 32_767 and body.startswith("长" * 1000)
     assert body.endswith(" …[7293 characters cut: Excel holds 32,767 per cell]")
