@@ -181,7 +181,7 @@ def run_command(name: str | None, fmt: str, output: str | None, peek: bool, db_p
     type=click.IntRange(1, MAX_FEED_LIMIT),
     default=DEFAULT_FEED_LIMIT,
     show_default=True,
-    help="Entries in the feed: the watch's last N matches, in the order they were stored.",
+    help="The watch's last N matches (in the order they were stored) and last N changes of them.",
 )
 @click.option(
     "--output",
@@ -194,19 +194,20 @@ def run_command(name: str | None, fmt: str, output: str | None, peek: bool, db_p
 def feed_command(name: str, limit: int, output: str | None, db_path: str | None) -> None:
     """Write an Atom feed of the watch NAME's latest matches (the last 50 stored by default).
 
-    Regenerate it from cron as often as you like: it always holds the latest matches, entry ids are the
-    articles' own (urn:scnews:article:ID), and it leaves 'watch run' and its marker alone.
+    Regenerate it from cron as often as you like: it always holds the latest matches (and the latest edits
+    and withdrawals of matching articles), entry ids are the articles' and changes' own
+    (urn:scnews:article:ID, urn:scnews:change:ID), and it leaves 'watch run' and its marker alone.
 
     Example: scnews watch feed ai --output /var/www/html/scnews-ai.atom
     """
-    from crawler.search.feed import latest_matches, watch_feed
+    from crawler.search.feed import latest_changes, latest_matches, watch_feed
     from crawler.search.watch import get_watch
 
     db = open_db(db_path)
     watch = get_watch(db, name)
     index_pending(db)
     articles = latest_matches(db, watch, limit)
-    text = watch_feed(watch, articles)
+    text = watch_feed(watch, articles, latest_changes(db, watch, limit))
     if not output:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -17,7 +17,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from sqlite_utils import Database
 
-from crawler.search.feed import DEFAULT_LIMIT, MAX_LIMIT, latest_matches, watch_feed
+from crawler.search.feed import DEFAULT_LIMIT, MAX_LIMIT, latest_changes, latest_matches, watch_feed
 from crawler.search.query import QueryError
 from crawler.search.watch import get_watch
 
@@ -44,7 +44,8 @@ async def serve_watch_feed(datasette, request) -> Response:
     def build(conn: sqlite3.Connection) -> str:
         db = Database(conn, recursive_triggers=False)
         watch = get_watch(db, name)
-        return watch_feed(watch, latest_matches(db, watch, limit), self_url=self_url)
+        articles = latest_matches(db, watch, limit)
+        return watch_feed(watch, articles, latest_changes(db, watch, limit), self_url=self_url)
 
     try:
         text = await datasette.get_database().execute_fn(build)

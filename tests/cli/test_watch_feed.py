@@ -143,3 +143,27 @@ def test_run_refuses_atom_and_points_to_feed(db_path):
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "scnews watch feed NAME" in lines[0]
+
+
+def test_edits_and_withdrawals_of_matches_are_entries(db_path):
+    from test_changes_cli import edit, withdraw
+
+    scnews(db_path, "watch", "add", "dayun", "大运会")
+    edit(db_path, "1001", editor="王磊")
+    withdraw(db_path, "1006", "HTTP 404", 404)
+    withdraw(db_path, "1003")  # not a match of the watch
+    text, feed = feed_of(db_path, "dayun")
+    ids = [e.id for e in feed.entries]
+    assert ids[:2] == ["urn:scnews:article:1006", "urn:scnews:article:1001"]
+    changes = feed.entries[2:]
+    assert [(e.title, e.tags[0].term) for e in changes] == [
+        ("[removed] 成都大运会开幕", "removed"),
+        ("[edited] 成都大运会开幕 世界青年相聚蓉城", "edited"),
+    ]
+    assert [e.id.rsplit(":", 1)[0] for e in changes] == ["urn:scnews:change"] * 2
+    assert changes[0].content[0].value == "removed: HTTP 404"
+    assert changes[1].content[0].value.startswith("edited: editor\n")
+    assert feed.feed.updated == max(e.updated for e in changes)  # the newest thing in it
+    assert text == feed_of(db_path, "dayun")[0]  # still the same bytes when regenerated
+    scnews(db_path, "watch", "run")  # the report's marker moves; the feed keeps everything
+    assert [e.id for e in feed_of(db_path, "dayun")[1].entries] == ids
