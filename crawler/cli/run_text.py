@@ -54,7 +54,8 @@ def _seconds(run: dict[str, Any], counts: dict[str, Any]) -> float | None:
 KNOWN = set(
     "since requests responses list_pages articles skipped_known new changed unchanged duplicates dropped "
     "failed failed_fetch failed_parse retried_failures resolved_failures generic generic_share generic_count "
-    "generic_total generic_basis generic_threshold elapsed_seconds indexed".split()
+    "generic_total generic_basis generic_threshold elapsed_seconds indexed revisits revisits_online "
+    "revisits_failed removed restored still_removed".split()
 )
 
 
@@ -108,6 +109,13 @@ def run_lines(run: dict[str, Any]) -> list[str]:
         )
     if problems:
         lines.append("      " + " · ".join(problems))
+    if "revisits" in counts:
+        revisits = counts["revisits"]
+        lines.append(
+            f"      {_n(revisits, 'revisit')} ({counts.get('revisits_online', 0):,} online, "
+            f"{counts.get('revisits_failed', 0):,} failed): {counts.get('removed', 0):,} withdrawn, "
+            f"{counts.get('restored', 0):,} back online, {counts.get('still_removed', 0):,} still withdrawn"
+        )
     other = [f"{k} {v}" for k, v in counts.items() if k not in KNOWN]
     if other:
         lines.append("      " + ", ".join(other))
