@@ -112,9 +112,9 @@ def run_lines(run: dict[str, Any]) -> list[str]:
     if "revisits" in counts:
         revisits = counts["revisits"]
         lines.append(
-            f"      {_n(revisits, 'revisit')} ({counts.get('revisits_online', 0):,} online, "
-            f"{counts.get('revisits_failed', 0):,} failed): {counts.get('removed', 0):,} withdrawn, "
-            f"{counts.get('restored', 0):,} back online, {counts.get('still_removed', 0):,} still withdrawn"
+            f"      {_n(revisits, 'revisit')}: {counts.get('revisits_online', 0):,} online, "
+            f"{counts.get('removed', 0):,} removed ({counts.get('still_removed', 0):,} still removed), "
+            f"{counts.get('restored', 0):,} restored, {counts.get('revisits_failed', 0):,} failed"
         )
     other = [f"{k} {v}" for k, v in counts.items() if k not in KNOWN]
     if other:

@@ -54,11 +54,11 @@ def test_a_finished_run():
 
 def test_revisit_counts():
     counts = {"revisits": 12, "revisits_online": 9, "revisits_failed": 1, "removed": 2, "restored": 1,
-              "still_removed": 3}  # fmt: skip
+              "still_removed": 1}  # fmt: skip
     run = {"id": 4, "started_at": "2026-12-01T20:42:45+00:00", "finished_at": None, "status": "failed",
            "counts": counts}  # fmt: skip
     assert run_lines(run)[1:] == [
-        "      12 revisits (9 online, 1 failed): 2 withdrawn, 1 back online, 3 still withdrawn"
+        "      12 revisits: 9 online, 2 removed (1 still removed), 1 restored, 1 failed"
     ]
 
 
