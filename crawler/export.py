@@ -1,7 +1,15 @@
-"""Writing records as JSON, NDJSON or CSV, streaming (one record in memory at a time).
+"""Writing records as JSON, NDJSON, CSV or an Excel workbook, streaming (one record in memory at a time).
 
 CSV cells hold lists and objects (authors, images, warnings, field_layers) JSON-encoded, so a spreadsheet
 keeps them in one cell and a script can decode them.
+
+For Excel: ``excel=True`` makes a CSV Excel opens right by double-click (a UTF-8 byte order mark, else Excel
+reads the bytes in the system's code page and shows 鎴愰兘 for 成都; CRLF line ends) and guards against
+formula injection: a text cell starting with ``= + - @`` (or a tab or carriage return) gets a leading
+apostrophe, so Excel shows it as text instead of running it (OWASP's advice for CSV). ``write_xlsx`` writes
+a workbook with openpyxl (write-only mode, streamed): every text cell is typed as text, so nothing in it is
+ever a formula and no apostrophe is needed; characters a workbook cannot hold (control characters) are
+dropped, and a cell longer than Excel's 32,767 characters is cut with a note saying how much was cut.
 """
 
 from __future__ import annotations
@@ -9,11 +17,13 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from crawler.record import RECORD_FIELDS
 
-FORMATS = ("json", "ndjson", "csv")
+FORMATS = ("json", "ndjson", "csv", "xlsx")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAX_CELL = 32_767
 # Columns of an export: the Article record, then what the store adds.
 EXPORT_COLUMNS: tuple[str, ...] = RECORD_FIELDS + (
     "first_seen",
@@ -36,10 +46,22 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
+def _excel_cell(value: Any) -> Any:
+    value = _cell(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_records(
-    records: Iterable[dict[str, Any]], fmt: str, out: TextIO, *, columns: Sequence[str] | None = None
+    records: Iterable[dict[str, Any]],
+    fmt: str,
+    out: TextIO,
+    *,
+    columns: Sequence[str] | None = None,
+    excel: bool = False,
 ) -> int:
-    """Write ``records`` to ``out`` in ``fmt``; returns how many were written."""
+    """Write ``records`` to ``out`` in ``fmt`` (``excel``: the CSV flavour Excel reads); returns the count."""
     count = 0
     if fmt == "ndjson":
         for record in records:
@@ -52,18 +74,64 @@ def write_records(
             count += 1
         out.write("\n]\n" if count else "]\n")
     elif fmt == "csv":
+        end = "\r\n" if excel else "\n"
+        cell = _excel_cell if excel else _cell
+        if excel:
+            out.write("\ufeff")
         writer: csv.DictWriter[str] | None = None
         for record in records:
             record = _public(record)
             if writer is None:
                 names = list(columns) if columns else list(record)
                 names += [k for k in record if k not in names]
-                writer = csv.DictWriter(out, fieldnames=names, extrasaction="ignore", lineterminator="\n")
+                writer = csv.DictWriter(out, fieldnames=names, extrasaction="ignore", lineterminator=end)
                 writer.writeheader()
-            writer.writerow({k: _cell(v) for k, v in record.items()})
+            writer.writerow({k: cell(v) for k, v in record.items()})
             count += 1
         if writer is None and columns:
-            csv.writer(out, lineterminator="\n").writerow(columns)
+            csv.writer(out, lineterminator=end).writerow(columns)
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return count
+
+
+def _xlsx_value(value: Any) -> tuple[Any, int]:
+    """The value a workbook cell holds, and how many characters had to be cut from it."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None:
+        return None, 0  # an empty cell, not an empty string
+    value = _cell(value)
+    if not isinstance(value, str):
+        return value, 0
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if len(value) <= XLSX_MAX_CELL:
+        return value, 0
+    cut = len(value) - (XLSX_MAX_CELL - 60)
+    return value[: XLSX_MAX_CELL - 60] + f" …[{cut} characters cut: Excel holds 32,767 per cell]", cut
+
+
+def write_xlsx(
+    records: Iterable[dict[str, Any]], out: BinaryIO | str, *, columns: Sequence[str]
+) -> tuple[int, int]:
+    """Write ``records`` as one sheet ``articles``; returns (records written, cells cut to Excel's limit)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("articles")
+    sheet.append(list(columns))
+    count = cut_cells = 0
+    for record in records:
+        row = []
+        for name in columns:
+            value, cut = _xlsx_value(record.get(name))
+            cut_cells += cut > 0
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text, never a formula, whatever it starts with
+            row.append(cell)
+        sheet.append(row)
+        count += 1
+    workbook.save(out)
+    return count, cut_cells

@@ -24,7 +24,36 @@ COMMANDS: dict[str, str] = {
 }
 
 
+class OneLineUsageError(click.ClickException):
+    exit_code = 2
+
+
+def one_line_usage(exc: click.UsageError, ctx: click.Context) -> click.ClickException:
+    """A usage error as one line on stderr and exit 2, not click's usage text around it."""
+    where = exc.ctx or ctx
+    message = " ".join(exc.format_message().split())
+    return OneLineUsageError(f"{message} (see: {where.command_path} --help)")
+
+
 class LazyGroup(click.Group):
+    """The ``scnews`` group: commands loaded on use; a usage error anywhere below is one line, exit 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.exceptions.NoArgsIsHelpError:
+            raise  # a bare 'scnews' or 'scnews watch': the help text itself
+        except click.UsageError as exc:
+            raise one_line_usage(exc, ctx) from None
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise  # a bare 'scnews' or 'scnews watch': the help text itself
+        except click.UsageError as exc:
+            raise one_line_usage(exc, ctx) from None
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
@@ -49,7 +78,12 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: user errors print one line and exit non-zero; never a traceback for them."""
+    """Console entry point: user errors print one line and exit non-zero; never a traceback for them.
+
+    The convention of every command: exit 2 for a usage error (a bad option or value, a malformed query, an
+    unknown watch or article, a missing database), 1 for a runtime failure (a file that cannot be written, an
+    unusable database, a port in use, a crawl that failed); ``crawl`` adds 3 and 75 (see its --help).
+    """
     from crawler.database import DatabaseMissing
 
     try:

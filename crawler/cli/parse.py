@@ -8,9 +8,10 @@ from datetime import datetime
 import click
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, status: int = 1) -> None:
+    """One line on stderr; status 2 for a usage error (a bad option value, no such file), 1 otherwise."""
     click.echo(f"Error: {message}", err=True)
-    sys.exit(1)
+    sys.exit(status)
 
 
 @click.command(name="parse")
@@ -27,7 +28,7 @@ def parse_command(file: str, url: str | None, fetched_at: str | None, encoding: 
     """Parse one saved article page (FILE, or - for stdin) and print its record as one JSON object.
 
     A page that is not an article (a channel list, an error page, an empty or truncated document) prints
-    one line on stderr and exits with status 1.
+    one line on stderr and exits with status 1; a bad option value or a missing FILE exits with status 2.
 
     \b
     Example:
@@ -41,18 +42,20 @@ def parse_command(file: str, url: str | None, fetched_at: str | None, encoding: 
         try:
             datetime.fromisoformat(fetched_at.strip())
         except ValueError:
-            _fail(f"--fetched-at: not an ISO 8601 date-time: {fetched_at!r}")
+            _fail(f"--fetched-at: not an ISO 8601 date-time: {fetched_at!r}", 2)
     if encoding is not None:
         try:
             normalise_encoding(encoding)
         except UnknownEncoding:
-            _fail(f"--encoding: unknown encoding: {encoding!r}")
+            _fail(f"--encoding: unknown encoding: {encoding!r}", 2)
     try:
         if file == "-":
             body = sys.stdin.buffer.read()
         else:
             with open(file, "rb") as handle:
                 body = handle.read()
+    except FileNotFoundError as exc:
+        _fail(f"cannot read {file}: {exc.strerror or exc}", 2)
     except OSError as exc:
         _fail(f"cannot read {file}: {exc.strerror or exc}")
     try:

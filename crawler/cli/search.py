@@ -66,14 +66,15 @@ def make_filters(kwargs: dict[str, Any]) -> Filters:
 
 
 def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the errors a user can cause into one line on stderr and a non-zero exit."""
+    """Turn the errors a user can cause into one line on stderr: exit 2 for what was asked (a malformed query
+    or filter, an unknown watch or article), 1 for what went wrong doing it (a file, the database)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except QueryError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise UsageProblem(str(exc)) from None
         except sqlite3.OperationalError as exc:
             raise click.ClickException(f"database error: {exc}") from None
         except sqlite3.DatabaseError as exc:
@@ -116,7 +117,38 @@ def _clip(text: str, width: int) -> str:
     return "".join(out)
 
 
-def format_table(records: list[dict[str, Any]], *, total: int | None = None, snippet: bool = True) -> str:
+def warn_lowercase_operators(query: str | None) -> None:
+    """One line on stderr when the query has and/or/not in lower case: they are searched as words."""
+    from crawler.search.query import lowercase_operators
+
+    words = lowercase_operators(query or "")
+    if words:
+        shown = ", ".join(dict.fromkeys(words))
+        click.echo(
+            f"warning: {shown} searched as a word; the operators are upper case: AND, OR, NOT", err=True
+        )
+
+
+def no_results_message(search: Any, db: Any, query: str) -> str:
+    """Why nothing is listed: past the end, filters that excluded every match, or no match at all."""
+    from crawler.search.engine import Search
+
+    total = search.count(db)
+    if total:
+        return f"no results from --offset {search.offset}: {query!r} matches {total} article" + (
+            "s" if total != 1 else ""
+        )
+    if not search.filters.to_json():
+        return f"no articles match {query!r}"
+    unfiltered = Search(query, sort="newest", limit=1).count(db)
+    if unfiltered == 0:
+        return f"no articles match {query!r} (with or without the filters)"
+    return f"the filters excluded all {unfiltered} article{'s' if unfiltered != 1 else ''} matching {query!r}"
+
+
+def format_table(
+    records: list[dict[str, Any]], *, total: int | None = None, snippet: bool = True, offset: int = 0
+) -> str:
     """A terminal listing: one line per article (date, channel, source, id, title), snippet underneath."""
     columns = shutil.get_terminal_size((120, 24)).columns
     lines = []
@@ -131,7 +163,14 @@ def format_table(records: list[dict[str, Any]], *, total: int | None = None, sni
         lines.append("  " + (r.get("url") or ""))
         lines.append("")
     if total is not None:
-        lines.append(f"{len(records)} of {total} matching article{'s' if total != 1 else ''} shown")
+        matching = f"{total} matching article{'s' if total != 1 else ''}"
+        if offset or len(records) < total:
+            shown = f"{offset + 1}-{offset + len(records)}" if records else "none"
+            lines.append(f"{shown} of {matching} shown")
+        else:
+            lines.append(f"{len(records)} of {matching} shown")
+        if offset + len(records) < total:
+            lines.append(f"next page: --offset {offset + len(records)}")
     return "\n".join(lines)
 
 
@@ -140,6 +179,15 @@ def format_table(records: list[dict[str, Any]], *, total: int | None = None, sni
 @filter_options
 @click.option(
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Most results shown."
+)
+@click.option(
+    "--offset", type=click.IntRange(min=0), default=None, help="Skip the first N results (the next page)."
+)
+@click.option(
+    "--page",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Page N of --limit results (--page 2 = --offset LIMIT).",
 )
 @click.option(
     "--sort",
@@ -155,28 +203,52 @@ def format_table(records: list[dict[str, Any]], *, total: int | None = None, sni
     default="table",
     show_default=True,
 )
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout)."
+)
 @db_option
 @user_errors
-def search_command(query: str, limit: int, sort: str, fmt: str, db_path: str | None, **kwargs: Any) -> None:
+def search_command(
+    query: str,
+    limit: int,
+    offset: int | None,
+    page: int | None,
+    sort: str,
+    fmt: str,
+    output: str | None,
+    db_path: str | None,
+    **kwargs: Any,
+) -> None:
     """Search the articles' titles and bodies (Chinese words of any length, Latin words, digits).
 
     QUERY: words (implicit AND), "quoted phrases", AND, OR, NOT and parentheses. A Chinese word matches
     wherever it occurs (成都 finds 成都市); Latin words and numbers match whole words, ignoring case.
 
-    Example: scnews search '成都 (大运会 OR 世运会) NOT 足球' --since 2024-01-01 --sort relevance
+    Example: scnews search '成都 (大运会 OR 世运会) NOT 足球' --since 2024-01-01 --sort relevance --page 2
     """
     from crawler.export import write_records
     from crawler.search.engine import Search
 
+    if offset is not None and page is not None:
+        raise UsageProblem("give --offset or --page, not both")
+    skip = offset if offset is not None else (page - 1) * limit if page else 0
     filters = make_filters(kwargs)
-    search = Search(query, filters=filters, sort=sort, limit=limit)
+    search = Search(query, filters=filters, sort=sort, limit=limit, offset=skip)
+    warn_lowercase_operators(query)
     db = open_db(db_path)
-    tty = fmt == "table" and sys.stdout.isatty()
+    tty = fmt == "table" and output is None and sys.stdout.isatty()
     records = list(search.run(db, mark=ANSI_MARK if tty else PLAIN_MARK))
-    if fmt == "table":
-        if not records:
-            click.echo(f"no articles match {query!r}", err=True)
-            return
-        click.echo(format_table(records, total=search.count(db)))
-        return
-    write_records(records, fmt, sys.stdout)
+    if not records:
+        click.echo(no_results_message(search, db, query), err=True)
+    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if fmt == "table":
+            if records:
+                out.write(format_table(records, total=search.count(db), offset=skip) + "\n")
+        else:
+            write_records(records, fmt, out)
+    finally:
+        if output:
+            out.close()
+    if output:
+        click.echo(f"{len(records)} article{'s' if len(records) != 1 else ''} written to {output}", err=True)

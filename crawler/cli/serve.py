@@ -33,13 +33,15 @@ def make_datasette(path: Path):
     from datasette.app import Datasette
     from datasette.plugins import pm
 
-    from crawler.datasette import dashboard, plugin
+    from crawler.datasette import dashboard, feeds, plugin
     from crawler.datasette.metadata import build_metadata
 
     if not pm.is_registered(plugin):
         pm.register(plugin, name="scnews")
     if not pm.is_registered(dashboard):
         pm.register(dashboard, name="scnews-dashboard")
+    if not pm.is_registered(feeds):
+        pm.register(feeds, name="scnews-feeds")
     db = open_db(str(path))
     from crawler.search.index import index_pending
 

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from crawler.cli.options import db_option
+from crawler.cli.run_text import run_lines
 from crawler.cli.search import OneLineCommand, open_db, user_errors
 
 
@@ -94,12 +95,7 @@ def format_text(s: dict[str, Any]) -> str:
     if not s["last_runs"]:
         lines.append("  (none recorded)")
     for run in s["last_runs"]:
-        counts = run.get("counts")
-        shown = ", ".join(f"{k} {v}" for k, v in counts.items()) if isinstance(counts, dict) else counts
-        lines.append(
-            f"  #{run['id']} {run.get('started_at') or '-'} -> {run.get('finished_at') or '(not finished)'}  "
-            f"{run.get('status') or '-'}" + (f"  [{shown}]" if shown else "")
-        )
+        lines += run_lines(run)
     return "\n".join(lines)
 
 

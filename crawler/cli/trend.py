@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from crawler.cli.options import db_option
-from crawler.cli.search import OneLineCommand, UsageProblem, make_filters, open_db
+from crawler.cli.search import OneLineCommand, UsageProblem, make_filters, open_db, warn_lowercase_operators
 from crawler.search.query import QueryError
 
 BLOCKS = " ▏▎▍▌▋▊▉█"
@@ -149,6 +149,8 @@ def trend_command(
 
     filters = make_filters({"since": since, "until": until, "channel": channel})
     validate(list(terms), by, filters)  # a bad term is a usage error before the database is opened
+    for term in dict.fromkeys(terms):
+        warn_lowercase_operators(term)
     db = open_db(db_path)
     result = trend(db, list(terms), by=by, filters=filters)
     if fmt == "json":

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -12,19 +14,24 @@ from crawler.cli.options import db_option
 from crawler.cli.search import (
     PLAIN_MARK,
     OneLineCommand,
+    UsageProblem,
     filter_options,
     format_table,
     make_filters,
     open_db,
     user_errors,
+    warn_lowercase_operators,
 )
+from crawler.search.feed import DEFAULT_LIMIT as DEFAULT_FEED_LIMIT
+from crawler.search.feed import MAX_LIMIT as MAX_FEED_LIMIT
+from crawler.search.index import index_pending
 
 
 @click.group("watch")
 def watch_group() -> None:
     """Standing searches kept in the database; 'watch run' prints what each found since its last run.
 
-    Example: scnews watch add dayun '大运会 OR 世运会' --channel whty; scnews watch run --format atom
+    Example: scnews watch add dayun '大运会 OR 世运会' --channel whty; scnews watch feed dayun -o dayun.xml
     """
 
 
@@ -44,6 +51,7 @@ def add_command(name: str, query: str, db_path: str | None, **kwargs: Any) -> No
     from crawler.search.watch import add_watch
 
     add_watch(open_db(db_path), name, query, make_filters(kwargs))
+    warn_lowercase_operators(query)
     click.echo(f"watch {name!r} added: {query}", err=True)
 
 
@@ -90,7 +98,12 @@ def rm_command(name: str, db_path: str | None) -> None:
 @watch_group.command("run", cls=OneLineCommand)
 @click.argument("name", required=False)
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "atom"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "atom"]),
+    default="table",
+    show_default=True,
+    help="atom is refused: a feed is 'scnews watch feed NAME'.",
 )
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout)."
@@ -102,17 +115,21 @@ def run_command(name: str | None, fmt: str, output: str | None, peek: bool, db_p
     """Print what each watch (or NAME) matched among the articles stored since it last ran, and the
     edits and withdrawals of the articles it matches found since then.
 
-    Prints nothing in table format when nothing is new, so cron mails only news.
+    Prints nothing in table format when nothing is new, so cron mails only news. Each watch remembers what
+    it reported here; feeds ('scnews watch feed') neither use nor move that marker.
 
-    Example: scnews watch run --format atom --output /var/www/scnews-watches.xml
+    Example: scnews watch run | mail -E -s "scnews: new articles" desk@example.org
     """
-    from crawler.search.watch import atom_feed, mark_reported, run_watches
+    from crawler.search.watch import mark_reported, run_watches
 
+    if fmt == "atom":
+        raise UsageProblem(
+            "--format atom: a feed of new articles only loses items; use 'scnews watch feed NAME' "
+            "(the watch's latest matches, stable entry ids)"
+        )
     db = open_db(db_path)
     results = run_watches(db, name, update=False)
-    if fmt == "atom":
-        text = atom_feed(results)
-    elif fmt == "json":
+    if fmt == "json":
         text = (
             json.dumps(
                 [
@@ -155,6 +172,62 @@ def run_command(name: str | None, fmt: str, output: str | None, peek: bool, db_p
         sys.stdout.flush()
     if not peek:
         mark_reported(db, results)  # only once delivered: a failed write reports them again next time
+
+
+@watch_group.command("feed", cls=OneLineCommand)
+@click.argument("name")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, MAX_FEED_LIMIT),
+    default=DEFAULT_FEED_LIMIT,
+    show_default=True,
+    help="The watch's last N matches (in the order they were stored) and last N changes of them.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="File to write, replaced whole at once (default: stdout).",
+)
+@db_option
+@user_errors
+def feed_command(name: str, limit: int, output: str | None, db_path: str | None) -> None:
+    """Write an Atom feed of the watch NAME's latest matches (the last 50 stored by default).
+
+    Regenerate it from cron as often as you like: it always holds the latest matches (and the latest edits
+    and withdrawals of matching articles), entry ids are the articles' and changes' own
+    (urn:scnews:article:ID, urn:scnews:change:ID), and it leaves 'watch run' and its marker alone.
+
+    Example: scnews watch feed ai --output /var/www/html/scnews-ai.atom
+    """
+    from crawler.search.feed import latest_changes, latest_matches, watch_feed
+    from crawler.search.watch import get_watch
+
+    db = open_db(db_path)
+    watch = get_watch(db, name)
+    index_pending(db)
+    articles = latest_matches(db, watch, limit)
+    text = watch_feed(watch, articles, latest_changes(db, watch, limit))
+    if not output:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_atomically(output, text)
+    click.echo(
+        f"feed of {len(articles)} entr{'ies' if len(articles) != 1 else 'y'} written to {output}", err=True
+    )
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Replace ``path`` by ``text`` in one step: a web server or reader never sees half a file."""
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, path) from None
 
 
 def _public(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 SEARCH_SQL = """SELECT a.article_id, a.published_at, a.channel_name, a.source, a.editor, a.title,
   scnews_snippet(a.body, :q) AS snippet, a.url
@@ -54,7 +55,8 @@ def build_metadata(db_name: str, watches: list[dict[str, Any]]) -> dict[str, Any
         queries[f"watch-{watch['name']}"] = {
             "title": f"Watch {watch['name']}: {watch['query']}",
             "sql": WATCH_SQL.format(rowid=int(watch["rowid"])),
-            "description": f"Articles matching the watch {watch['name']!r}, newest first.",
+            "description": f"Articles matching the watch {watch['name']!r}, newest first. "
+            f"Its Atom feed: /-/scnews/watch/{quote(watch['name'], safe='')}.atom",
         }
     tables: dict[str, Any] = {
         "articles": {

@@ -14,7 +14,7 @@ from crawler.search.query import Node, QueryError, highlight_spans, parse, to_ft
 from crawler.search.records import decode
 from crawler.search.snippet import snippet
 
-SORTS = ("relevance", "newest", "oldest")
+SORTS = ("relevance", "newest", "oldest", "stored")  # stored: the last stored first (feeds)
 FTS_JOIN = (
     "search_index JOIN search_docs d ON d.docid = search_index.rowid JOIN articles a ON a.rowid = d.doc"
 )
@@ -32,6 +32,7 @@ class Search:
     filters: Filters = field(default_factory=Filters)
     sort: str = "relevance"
     limit: int | None = 20
+    offset: int = 0  # results skipped first (paging)
     after_rowid: int | None = None  # only rows stored after this one (watches)
     upto_rowid: int | None = None  # ... and not after this one
     columns: str = RESULT_COLUMNS
@@ -41,12 +42,16 @@ class Search:
             raise QueryError(f"unknown sort {self.sort!r} (use {', '.join(SORTS)})")
         if self.limit is not None and self.limit < 1:
             raise QueryError("--limit must be at least 1")
+        if self.offset < 0:
+            raise QueryError("--offset must be 0 or more")
         self.tree: Node | None = parse(self.query) if self.query is not None else None
         self.filters.validate()
 
     def sql(self) -> tuple[str, list[Any]]:
         if self.tree is not None and self.sort == "relevance" and self._window_only():
             return self._ranked_sql()
+        if self.tree is not None and self.sort == "stored":
+            return self._stored_sql()
         clauses, params = self.filters.where("a")
         self._rowid_window(clauses, params)
         if self.tree is not None:
@@ -63,14 +68,18 @@ class Search:
             }[self.sort]
         else:
             select = f"SELECT a.rowid AS _rowid, {_prefixed(self.columns)}, NULL AS score FROM articles a"
-            order = (
-                "a.published_at, a.rowid" if self.sort == "oldest" else "a.published_at DESC, a.rowid DESC"
-            )
+            order = {
+                "oldest": "a.published_at, a.rowid",
+                "stored": "a.rowid DESC",
+            }.get(self.sort, "a.published_at DESC, a.rowid DESC")
         sql = select + (" WHERE " + " AND ".join(clauses) if clauses else "") + f" ORDER BY {order}"
-        if self.limit is not None:
-            sql += " LIMIT ?"
-            params.append(self.limit)
-        return sql, params
+        return sql + self._page(params), params
+
+    def _page(self, params: list[Any]) -> str:
+        if self.limit is None and not self.offset:
+            return ""
+        params += [self.limit if self.limit is not None else -1, self.offset]
+        return " LIMIT ? OFFSET ?"
 
     def _ranked_sql(self) -> tuple[str, list[Any]]:
         """Best matches ranked inside FTS5 first (no join per match), then joined to their articles.
@@ -84,13 +93,33 @@ class Search:
             f"SELECT rowid AS docid, bm25(search_index, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score "
             f"FROM search_index WHERE {' AND '.join(clauses)} ORDER BY score, rowid DESC"
         )
-        if self.limit is not None:
-            inner += " LIMIT ?"
-            params.append(self.limit)
+        inner += self._page(params)
         sql = (
             f"SELECT a.rowid AS _rowid, {_prefixed(self.columns)}, s.score AS score, a.body AS _body "
             f"FROM ({inner}) s JOIN search_docs d ON d.docid = s.docid JOIN articles a ON a.rowid = d.doc "
             "ORDER BY s.score, s.docid DESC"
+        )
+        return sql, params
+
+    def _stored_sql(self) -> tuple[str, list[Any]]:
+        """The matches stored last first (feeds): the page of article rowids is chosen first (from the index
+        and ``search_docs`` alone when only a time window filters), and only its rows are read whole.
+
+        (Sorting whole rows, bodies included, for a term in most articles costs ten times as much.)
+        """
+        clauses: list[str] = []
+        params: list[Any] = []
+        source = "search_index JOIN search_docs d ON d.docid = search_index.rowid"
+        if not self._window_only():
+            clauses, params = self.filters.where("a")
+            self._rowid_window(clauses, params)
+            source += " JOIN articles a ON a.rowid = d.doc"
+        self._match(clauses, params)
+        inner = f"SELECT d.doc AS doc FROM {source} WHERE {' AND '.join(clauses)} ORDER BY d.doc DESC"
+        inner += self._page(params)
+        sql = (
+            f"SELECT a.rowid AS _rowid, {_prefixed(self.columns)}, NULL AS score, a.body AS _body "
+            f"FROM ({inner}) s JOIN articles a ON a.rowid = s.doc ORDER BY s.doc DESC"
         )
         return sql, params
 

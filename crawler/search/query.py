@@ -78,6 +78,15 @@ def _lex(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
+def lowercase_operators(text: str) -> list[str]:
+    """Words of ``text`` that look like an operator but are not one (``or``, ``Not``): searched as words."""
+    try:
+        tokens = _lex(text)
+    except QueryError:
+        return []
+    return [value for kind, value in tokens if kind == "word" and value.upper() in OPERATORS]
+
+
 class _Parser:
     def __init__(self, tokens: list[tuple[str, str]], text: str) -> None:
         self.tokens = tokens

@@ -5,6 +5,7 @@ so ``run_watches`` reports each stored article once, whichever tool wrote it, an
 output. A new watch starts from the articles stored after it was added. It also reports the edits,
 withdrawals and reappearances (``changes``, crawler/changes.py) of the articles it matches, each once
 (it remembers the highest ``changes.id`` reported, ``last_change_id``).
+Feeds of a watch (``feed.py``) keep no marker and move neither of these.
 """
 
 from __future__ import annotations
@@ -14,19 +15,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from xml.etree import ElementTree as ET
 
 from sqlite_utils import Database
 
-from crawler.changes import changes_for_watch, describe, max_change_id
-from crawler.changes_atom import xml_text
+from crawler.changes import changes_for_watch, max_change_id
 from crawler.search.engine import Search
 from crawler.search.filters import Filters
 from crawler.search.index import index_pending
 from crawler.search.query import QueryError, parse
 
 _NAME = re.compile(r"^[^\s/\\]{1,64}$")
-ATOM_NS = "http://www.w3.org/2005/Atom"
 
 
 @dataclass
@@ -74,6 +72,13 @@ def list_watches(db: Database) -> list[dict[str, Any]]:
         {**r, "filters": json.loads(r["filters"] or "{}")}
         for r in db.query("SELECT * FROM watches ORDER BY name")
     ]
+
+
+def get_watch(db: Database, name: str) -> dict[str, Any]:
+    for watch in list_watches(db):
+        if watch["name"] == name:
+            return watch
+    raise QueryError(f"no watch named {name!r} (see: scnews watch list)")
 
 
 def remove_watch(db: Database, name: str) -> None:
@@ -133,51 +138,3 @@ def mark_reported(db: Database, results: list[WatchResult]) -> None:
                 "last_change_id = max(coalesce(last_change_id, 0), ?) WHERE name = ?",
                 [_now(), result.upto_rowid, result.upto_change_id, result.name],
             )
-
-
-def atom_feed(
-    results: list[WatchResult], *, feed_id: str = "urn:scnews:watches", title: str | None = None
-) -> str:
-    """An Atom 1.0 feed (RFC 4287) of the articles found, one entry per article and watch."""
-    ET.register_namespace("", ATOM_NS)
-
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
-        if text is not None:
-            el.text = text
-        return el
-
-    now = _now()
-    names = [r.name for r in results]
-    feed = ET.Element(f"{{{ATOM_NS}}}feed")
-    sub(feed, "id", feed_id + (":" + ",".join(names) if names else ""))
-    sub(feed, "title", title or "scnews watches: " + (", ".join(names) or "(none)"))
-    sub(feed, "updated", now)
-    author = sub(feed, "author")
-    sub(author, "name", "scnews")
-    sub(feed, "generator", "scnews")
-    for result in results:
-        for article in result.articles:
-            entry = sub(feed, "entry")
-            sub(entry, "id", f"urn:scnews:article:{article.get('article_id')}:watch:{result.name}")
-            sub(entry, "title", article.get("title") or "(no title)")
-            sub(entry, "updated", article.get("published_at") or article.get("first_seen") or now)
-            if article.get("published_at"):
-                sub(entry, "published", article["published_at"])
-            if article.get("url"):
-                sub(entry, "link", href=article["url"], rel="alternate", type="text/html")
-            sub(entry, "category", term=result.name, label=f"watch {result.name}: {result.query}")
-            meta = " · ".join(x for x in (article.get("channel_name"), article.get("source")) if x)
-            summary = (meta + " — " if meta else "") + (article.get("snippet") or "")
-            sub(entry, "summary", summary)
-        for change in result.changes:
-            entry = sub(feed, "entry")
-            sub(entry, "id", f"urn:scnews:change:{change['id']}:watch:{result.name}")
-            sub(entry, "title", f"[{change['kind']}] {change.get('title') or '(no title)'}")
-            sub(entry, "updated", change.get("detected_at") or now)
-            if change.get("url"):
-                sub(entry, "link", href=change["url"], rel="alternate", type="text/html")
-            sub(entry, "category", term=change["kind"], label=f"watch {result.name}: {result.query}")
-            sub(entry, "summary", xml_text(describe(change)))
-    ET.indent(feed)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -67,16 +67,17 @@ def test_reads_stdin(page):
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    "args, message, status",
     [
-        (["missing.html"], "cannot read missing.html"),
-        (["{page}", "--fetched-at", "yesterday"], "--fetched-at"),
-        (["{page}", "--encoding", "klingon"], "unknown encoding"),
-        (["{empty}"], "not an article: empty document"),
-        (["{list}"], "not an article"),
+        (["missing.html"], "cannot read missing.html", 2),
+        (["{page}", "--fetched-at", "yesterday"], "--fetched-at", 2),
+        (["{page}", "--encoding", "klingon"], "unknown encoding", 2),
+        (["{page}", "--nosuch"], "No such option", 2),
+        (["{empty}"], "not an article: empty document", 1),
+        (["{list}"], "not an article", 1),
     ],
 )
-def test_user_errors_are_one_line_without_traceback(tmp_path, page, args, message):
+def test_user_errors_are_one_line_without_traceback(tmp_path, page, args, message, status):
     empty = tmp_path / "empty.html"
     empty.write_bytes(b"")
     listing = tmp_path / "list.html"
@@ -87,7 +88,7 @@ def test_user_errors_are_one_line_without_traceback(tmp_path, page, args, messag
     args = [a.format(page=page, empty=empty, list=listing) for a in args]
     result = scnews("parse", *args, stdin=None)
     err = result.stderr.decode("utf-8")
-    assert result.returncode != 0 and result.stdout == b""
+    assert result.returncode == status and result.stdout == b""
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
 
 
@@ -122,5 +123,5 @@ def test_a_utf8_page_named_gb2312_is_read_as_utf8_with_a_warning(tmp_path):
 
 def test_an_encoding_option_that_names_no_text_codec_is_one_line(page):
     result = scnews("parse", str(page), "--url", URL, "--encoding", "base64")
-    assert result.returncode == 1 and result.stdout == b""
+    assert result.returncode == 2 and result.stdout == b""
     assert result.stderr.decode().strip() == "Error: --encoding: unknown encoding: 'base64'"

@@ -20,6 +20,7 @@ COMMANDS = [
     ["watch", "rm"],
     ["watch", "run"],
     ["trend"],
+    ["watch", "feed"],
     ["serve"],
 ]
 
