@@ -72,8 +72,8 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except QueryError as exc:
-            raise click.ClickException(str(exc)) from None
+        except QueryError as exc:  # a malformed query or filter: a usage error
+            raise UsageProblem(str(exc)) from None
         except sqlite3.OperationalError as exc:
             raise click.ClickException(f"database error: {exc}") from None
         except sqlite3.DatabaseError as exc:
