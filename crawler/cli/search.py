@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from crawler.cli.escape import line, marked
 from crawler.cli.options import db_option
 from crawler.search.filters import Filters
 from crawler.search.query import QueryError
@@ -116,19 +117,28 @@ def _clip(text: str, width: int) -> str:
     return "".join(out)
 
 
-def format_table(records: list[dict[str, Any]], *, total: int | None = None, snippet: bool = True) -> str:
-    """A terminal listing: one line per article (date, channel, source, id, title), snippet underneath."""
+def format_table(
+    records: list[dict[str, Any]],
+    *,
+    total: int | None = None,
+    snippet: bool = True,
+    mark: tuple[str, str] = PLAIN_MARK,
+) -> str:
+    """A terminal listing: one line per article (date, channel, source, id, title), snippet underneath.
+
+    Stored text is shown with its control characters escaped (crawler/cli/escape.py); ``mark`` is what the
+    snippet's matches are wrapped in (kept as they are)."""
     columns = shutil.get_terminal_size((120, 24)).columns
     lines = []
     for r in records:
-        date = (r.get("published_at") or "")[:16].replace("T", " ") or "-"
-        head = f"{date:<16}  {r.get('channel_name') or r.get('channel') or '-'}  {r.get('source') or '-'}"
-        head += f"  #{r.get('article_id') or '-'}"
+        date = line(r.get("published_at") or "")[:16].replace("T", " ") or "-"
+        head = f"{date:<16}  {line(r.get('channel_name') or r.get('channel') or '-')}"
+        head += f"  {line(r.get('source') or '-')}  #{line(r.get('article_id') or '-')}"
         lines.append(head)
-        lines.append("  " + _clip(r.get("title") or "", max(20, columns - 2)))
+        lines.append("  " + _clip(line(r.get("title") or ""), max(20, columns - 2)))
         if snippet and r.get("snippet"):
-            lines.append("  " + r["snippet"])
-        lines.append("  " + (r.get("url") or ""))
+            lines.append("  " + marked(str(r["snippet"]), mark))
+        lines.append("  " + line(r.get("url") or ""))
         lines.append("")
     if total is not None:
         lines.append(f"{len(records)} of {total} matching article{'s' if total != 1 else ''} shown")
@@ -172,11 +182,12 @@ def search_command(query: str, limit: int, sort: str, fmt: str, db_path: str | N
     search = Search(query, filters=filters, sort=sort, limit=limit)
     db = open_db(db_path)
     tty = fmt == "table" and sys.stdout.isatty()
-    records = list(search.run(db, mark=ANSI_MARK if tty else PLAIN_MARK))
+    mark = ANSI_MARK if tty else PLAIN_MARK
+    records = list(search.run(db, mark=mark))
     if fmt == "table":
         if not records:
             click.echo(f"no articles match {query!r}", err=True)
             return
-        click.echo(format_table(records, total=search.count(db)))
+        click.echo(format_table(records, total=search.count(db), mark=mark))
         return
     write_records(records, fmt, sys.stdout)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
 import click
 
+from crawler.cli.escape import line
 from crawler.cli.options import db_option
 from crawler.cli.search import (
     PLAIN_MARK,
@@ -18,6 +18,7 @@ from crawler.cli.search import (
     open_db,
     user_errors,
 )
+from crawler.export import json_text
 
 
 @click.group("watch")
@@ -60,7 +61,7 @@ def list_command(fmt: str, db_path: str | None) -> None:
 
     watches = list_watches(open_db(db_path))
     if fmt == "json":
-        click.echo(json.dumps(watches, ensure_ascii=False, indent=2))
+        click.echo(json_text(watches, indent=2))
         return
     if not watches:
         click.echo("no watches (add one: scnews watch add NAME QUERY)", err=True)
@@ -69,7 +70,8 @@ def list_command(fmt: str, db_path: str | None) -> None:
             f"--{k} {v}" if not isinstance(v, list) else " ".join(f"--{k} {x}" for x in v)
             for k, v in w["filters"].items()
         )
-        click.echo(f"{w['name']}\t{w['query']}\t{filters or '-'}\tlast run: {w['last_run'] or 'never'}")
+        fields = (w["name"], w["query"], filters or "-", f"last run: {w['last_run'] or 'never'}")
+        click.echo("\t".join(line(f) for f in fields))
 
 
 @watch_group.command("rm", cls=OneLineCommand)
@@ -114,7 +116,7 @@ def run_command(name: str | None, fmt: str, output: str | None, peek: bool, db_p
         text = atom_feed(results)
     elif fmt == "json":
         text = (
-            json.dumps(
+            json_text(
                 [
                     {
                         "name": r.name,
@@ -125,7 +127,6 @@ def run_command(name: str | None, fmt: str, output: str | None, peek: bool, db_p
                     }
                     for r in results
                 ],
-                ensure_ascii=False,
                 indent=2,
             )
             + "\n"
@@ -134,7 +135,7 @@ def run_command(name: str | None, fmt: str, output: str | None, peek: bool, db_p
         from crawler.changes import format_table as changes_table
 
         blocks = [
-            f"== watch {r.name}: {r.query} — {len(r.articles)} new ==\n" + format_table(r.articles)
+            line(f"== watch {r.name}: {r.query} — {len(r.articles)} new ==") + "\n" + format_table(r.articles)
             for r in results
             if r.articles
         ]

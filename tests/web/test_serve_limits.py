@@ -17,9 +17,12 @@ from urllib.parse import quote
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "search"))
-from search_corpus import ARTICLES, write_corpus  # noqa: E402
+from search_corpus import ARTICLES, row, write_corpus  # noqa: E402
+
+from crawler.database import open_database  # noqa: E402
 
 SCNEWS = str(Path(sys.executable).parent / "scnews")
+HOSTILE = "<img src=x onerror=alert(1)>熊猫</td><script>alert(2)</script>"
 DEEP = "(" * 330 + "成都" + ")" * 330  # 662 characters: used to raise RecursionError (HTTP 500)
 
 
@@ -53,6 +56,12 @@ def servers(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve-limits")
     path = tmp / "scnews.db"
     write_corpus(path)
+    db = open_database(path)
+    with db.atomic():
+        db.table("articles").insert(
+            {**row(ARTICLES[1]), "article_id": "6001", "title": HOSTILE, "body": HOSTILE}
+        )
+    db.conn.close()
     subprocess.run(
         [SCNEWS, "watch", "add", "dayun", "大运会", "--db", str(path)], check=True, capture_output=True
     )
@@ -178,7 +187,19 @@ def test_our_functions_read_bounded_inputs(servers):
     )
     assert status == 400
     status, data = sql_json(base, "select count(*) n from articles")
-    assert status == 200 and data["rows"] == [{"n": len(ARTICLES)}]
+    assert status == 200 and data["rows"] == [{"n": len(ARTICLES) + 1}]
     time.sleep(0.3)
     text = servers["logs"][1].read_text()
     assert "Traceback" not in text and "Exception ignored" not in text, text[-3000:]
+
+
+def test_stored_markup_is_shown_as_text(servers):
+    base = servers["plain"]
+    for url in (
+        f"{base}/scnews/articles_search?_search={quote('熊猫')}",
+        f"{base}/scnews/search?q={quote('熊猫')}",
+        f"{base}/scnews/articles/6001",
+    ):
+        status, html = get(url)
+        assert status == 200 and "&lt;img src=x onerror=alert(1)&gt;熊猫" in html, url
+        assert "<img src=x" not in html and "<script>alert(2)" not in html, url
