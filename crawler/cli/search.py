@@ -92,12 +92,19 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 NOTICE_PENDING = 2000
 
 
+def _lenient_text(value: bytes) -> str:
+    return value.decode("utf-8", "replace")
+
+
 def open_db(db_path: str | None):
     """Open an existing database; when many articles await indexing, say so before the wait."""
     from crawler.database import open_database
     from crawler.search.index import index_pending, pending_count
 
     db = open_database(db_path, create=False)
+    # Text that is not valid UTF-8 (written by another tool) is shown with U+FFFD, as Datasette shows it,
+    # instead of failing the whole command on one value.
+    db.conn.text_factory = _lenient_text
     pending = pending_count(db)
     if pending >= NOTICE_PENDING:
         click.echo(f"indexing {pending} new or changed articles for search (once) ...", err=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -124,3 +125,16 @@ def test_csv_rows_survive_carriage_returns_commas_and_quotes(hostile_db):
     # rows without a carriage return keep the usual minimal quoting
     starts = [line[:8] for line in out.split("\n")[1:] if line.startswith(("https://", '"https://'))]
     assert starts.count('"https:/') == 1 and starts.count("https://") == len(ARTICLES)
+
+
+def test_text_that_is_not_utf8_is_shown_replaced_not_fatal(tmp_path):
+    path = tmp_path / "scnews.db"
+    write_corpus(path)
+    conn = sqlite3.connect(path)
+    with conn:  # another tool stored bytes that are not UTF-8 as text
+        conn.execute("UPDATE articles SET source = CAST(x'e59b9bff' AS TEXT) WHERE article_id = '1001'")
+    conn.close()
+    assert "四\ufffd" in run(path, "search", "大运会")
+    assert "四\ufffd" in run(path, "stats")
+    assert json.loads(run(path, "show", "1001", "--format", "json"))["source"] == "四\ufffd"
+    assert len(run(path, "export", "--format", "ndjson").splitlines()) == len(ARTICLES)
