@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import threading
 from pathlib import Path
+from typing import Any, TextIO
 
 import click
 
@@ -13,6 +15,23 @@ from crawler.cli.options import db_option
 from crawler.cli.search import OneLineCommand, open_db, user_errors
 
 REFRESH_SECONDS = float(os.environ.get("SCNEWS_SERVE_REFRESH", "15"))  # indexing interval while serving
+
+
+class _EscapedStream:
+    """The serve terminal's stderr, with control characters shown as escapes: Datasette logs each failed
+    statement with SQLite's message, which can quote what a visitor typed (ESC sequences included)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from crawler.cli.escape import block
+
+        self._stream.write(block(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _refresher(path: Path, stop: threading.Event) -> None:
@@ -108,6 +127,7 @@ def serve_command(port: int, host: str, allow_sql: bool, db_path: str | None) ->
     from crawler.database import resolve_db_path
 
     path = resolve_db_path(db_path).resolve()
+    sys.stderr = _EscapedStream(sys.stderr)  # type: ignore[assignment]
     ds = make_datasette(path, allow_sql=allow_sql)
     import asyncio
 

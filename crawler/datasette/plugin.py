@@ -31,6 +31,7 @@ import re
 import sqlite3
 import sys
 from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.handle_exception import handle_exception as default_handle_exception
@@ -170,6 +171,24 @@ def handle_exception(datasette, request, exception):
     return default_handle_exception(
         datasette, request, DatasetteError(message, title="Invalid search", status=400)
     )
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Drop ``_searchmode`` from every request: Datasette's raw search mode would hand the visitor's text to
+    FTS5 as it is (FTS5 syntax, no Chinese bigrams), past the query language and its bounds."""
+
+    def wrap(app):
+        async def without_raw_search(scope, receive, send):
+            if scope.get("type") == "http" and b"_searchmode" in scope.get("query_string", b""):
+                pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+                kept = urlencode([(k, v) for k, v in pairs if k != "_searchmode"])
+                scope = {**scope, "query_string": kept.encode("latin-1")}
+            await app(scope, receive, send)
+
+        return without_raw_search
+
+    return wrap
 
 
 @hookimpl

@@ -203,3 +203,22 @@ def test_stored_markup_is_shown_as_text(servers):
         status, html = get(url)
         assert status == 200 and "&lt;img src=x onerror=alert(1)&gt;熊猫" in html, url
         assert "<img src=x" not in html and "<script>alert(2)" not in html, url
+
+
+def test_raw_search_mode_cannot_bypass_the_query_language(servers):
+    base = servers["plain"]
+    url = f"{base}/scnews/articles_search.json?_shape=objects&_searchmode=raw&_search="
+    status, body = get(url + quote("成都"))
+    assert status == 200
+    assert sorted(r["article_id"] for r in json.loads(body)["rows"]) == ["1001", "1005", "1006", "1008"]
+    status, body = get(url + quote("成都 NEAR/3 ((("))
+    assert status == 400 and "unbalanced parentheses in query" in body
+
+
+def test_the_serve_terminal_shows_controls_escaped(servers):
+    base = servers["sql"]
+    status, _ = sql_json(base, 'select "\x1b[31m红 from articles')  # SQLite quotes the bad token
+    assert status == 400
+    time.sleep(0.3)
+    text = servers["logs"][1].read_text()
+    assert "\x1b" not in text and "\\x1b[31m红" in text
