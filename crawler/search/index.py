@@ -159,8 +159,8 @@ def _needed_slots(conn: sqlite3.Connection, current: int) -> int:
     slots = current * 2
     while slots < 2 * fullest:
         slots *= 2
-    if fullest > MAX_SLOTS:
-        raise RuntimeError(f"more than {MAX_SLOTS} articles published in the same second")
+    if fullest > MAX_SLOTS:  # a database of hundreds of gigabytes in one second: say so in one line
+        raise sqlite3.OperationalError(f"more than {MAX_SLOTS} articles published in the same second")
     return min(slots, MAX_SLOTS)
 
 
