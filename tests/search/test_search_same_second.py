@@ -132,3 +132,15 @@ def test_articles_without_a_date_share_second_zero(tmp_path):
     finally:
         db.conn.close()
     assert_index_consistent(path)
+
+
+def test_trends_count_the_crowded_second_on_its_day(crowded):
+    from crawler.search.trend import trend
+
+    db = open_database(crowded, create=False)
+    try:
+        result = trend(db, ["雅安藏茶"], by="day", filters=Filters(since="2024-04-10", until="2024-04-12"))
+        assert result.periods == ["2024-04-10", "2024-04-11", "2024-04-12"]
+        assert result.counts == {"雅安藏茶": [0, 10_000, 0]}
+    finally:
+        db.conn.close()
