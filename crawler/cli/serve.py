@@ -27,6 +27,8 @@ class _EscapedStream:
     def write(self, text: str) -> int:
         from crawler.cli.escape import block
 
+        if not isinstance(text, str):  # a text stream (click probes with bytes to tell text from binary)
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         self._stream.write(block(text))
         return len(text)
 

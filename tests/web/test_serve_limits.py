@@ -36,6 +36,7 @@ def start(path: Path, log: Path, *extra: str):
     for _ in range(300):
         text = log.read_text()
         if " on http://" in text:
+            assert text.startswith("serving scnews.db read-only on http://127.0.0.1:"), text
             base = text.split(" on ", 1)[1].split()[0].rsplit("/", 1)[0]
             for _ in range(100):
                 try:
