@@ -132,7 +132,8 @@ def m001_core_tables(db: Database) -> None:
 # --- Search (issue 5, crawler/search/): owned by the search module; keep appended migrations below. ---
 # search_index: contentless FTS5 over a derived text (CJK bigrams + tails, Latin words; see
 # crawler/search/cjk.py).
-# Its rowid is a time key (published_at epoch seconds * 4096 + a slot; search_docs maps it to articles.rowid),
+# Its rowid is a time key (published_at epoch seconds * slots + a slot; slots is 4096 unless search_meta
+# says more; search_docs maps it to articles.rowid),
 # so newest-first results and date windows are rowid ranges FTS5 answers without ranking every match.
 # Triggers queue every change of articles.title/body/published_at in search_dirty (with the text that is in
 # the index, needed to delete it from a contentless table), so rows written by any tool are found: every

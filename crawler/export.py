@@ -10,6 +10,11 @@ apostrophe, so Excel shows it as text instead of running it (OWASP's advice for 
 a workbook with openpyxl (write-only mode, streamed): every text cell is typed as text, so nothing in it is
 ever a formula and no apostrophe is needed; characters a workbook cannot hold (control characters) are
 dropped, and a cell longer than Excel's 32,767 characters is cut with a note saying how much was cut.
+
+JSON (``json_text``) is UTF-8 with every control character escaped, and also U+2028, U+2029 and U+0085,
+which JSON allows raw but which split lines in JavaScript and in line readers such as Python's
+``str.splitlines()``: one NDJSON record stays one line whatever the article holds. The csv module quotes any
+cell holding a comma, a quote or a line break.
 """
 
 from __future__ import annotations
@@ -32,6 +37,14 @@ EXPORT_COLUMNS: tuple[str, ...] = RECORD_FIELDS + (
     "duplicate_of",
     "similarity",
 )
+
+
+_LINE_SEPARATORS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def json_text(value: Any, *, indent: int | None = None) -> str:
+    """``value`` as JSON text for output (UTF-8 kept readable, line separators escaped)."""
+    return json.dumps(value, ensure_ascii=False, indent=indent).translate(_LINE_SEPARATORS)
 
 
 def _public(record: dict[str, Any]) -> dict[str, Any]:
@@ -65,12 +78,12 @@ def write_records(
     count = 0
     if fmt == "ndjson":
         for record in records:
-            out.write(json.dumps(_public(record), ensure_ascii=False) + "\n")
+            out.write(json_text(_public(record)) + "\n")
             count += 1
     elif fmt == "json":
         out.write("[")
         for record in records:
-            out.write(("," if count else "") + "\n  " + json.dumps(_public(record), ensure_ascii=False))
+            out.write(("," if count else "") + "\n  " + json_text(_public(record)))
             count += 1
         out.write("\n]\n" if count else "]\n")
     elif fmt == "csv":
@@ -79,14 +92,22 @@ def write_records(
         if excel:
             out.write("\ufeff")
         writer: csv.DictWriter[str] | None = None
+        quoted: csv.DictWriter[str] | None = None
         for record in records:
             record = _public(record)
-            if writer is None:
+            if writer is None or quoted is None:
                 names = list(columns) if columns else list(record)
                 names += [k for k in record if k not in names]
                 writer = csv.DictWriter(out, fieldnames=names, extrasaction="ignore", lineterminator=end)
+                # the csv module quotes a cell for the characters of its line terminator only: a row with a
+                # carriage return in a cell is written fully quoted, or readers would split it there
+                quoted = csv.DictWriter(
+                    out, fieldnames=names, extrasaction="ignore", lineterminator=end, quoting=csv.QUOTE_ALL
+                )
                 writer.writeheader()
-            writer.writerow({k: cell(v) for k, v in record.items()})
+            cells = {k: cell(v) for k, v in record.items()}
+            has_cr = any(isinstance(v, str) and "\r" in v for v in cells.values())
+            (quoted if has_cr else writer).writerow(cells)
             count += 1
         if writer is None and columns:
             csv.writer(out, lineterminator=end).writerow(columns)

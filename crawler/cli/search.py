@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from crawler.cli.escape import line, marked
 from crawler.cli.options import db_option
 from crawler.search.filters import Filters
 from crawler.search.query import QueryError
@@ -73,7 +74,7 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except QueryError as exc:
+        except QueryError as exc:  # a malformed query or filter: a usage error
             raise UsageProblem(str(exc)) from None
         except sqlite3.OperationalError as exc:
             raise click.ClickException(f"database error: {exc}") from None
@@ -92,12 +93,19 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 NOTICE_PENDING = 2000
 
 
+def _lenient_text(value: bytes) -> str:
+    return value.decode("utf-8", "replace")
+
+
 def open_db(db_path: str | None):
     """Open an existing database; when many articles await indexing, say so before the wait."""
     from crawler.database import open_database
     from crawler.search.index import index_pending, pending_count
 
     db = open_database(db_path, create=False)
+    # Text that is not valid UTF-8 (written by another tool) is shown with U+FFFD, as Datasette shows it,
+    # instead of failing the whole command on one value.
+    db.conn.text_factory = _lenient_text
     pending = pending_count(db)
     if pending >= NOTICE_PENDING:
         click.echo(f"indexing {pending} new or changed articles for search (once) ...", err=True)
@@ -147,20 +155,28 @@ def no_results_message(search: Any, db: Any, query: str) -> str:
 
 
 def format_table(
-    records: list[dict[str, Any]], *, total: int | None = None, snippet: bool = True, offset: int = 0
+    records: list[dict[str, Any]],
+    *,
+    total: int | None = None,
+    snippet: bool = True,
+    offset: int = 0,
+    mark: tuple[str, str] = PLAIN_MARK,
 ) -> str:
-    """A terminal listing: one line per article (date, channel, source, id, title), snippet underneath."""
+    """A terminal listing: one line per article (date, channel, source, id, title), snippet underneath.
+
+    Stored text is shown with its control characters escaped (crawler/cli/escape.py); ``mark`` is what the
+    snippet's matches are wrapped in (kept as they are)."""
     columns = shutil.get_terminal_size((120, 24)).columns
     lines = []
     for r in records:
-        date = (r.get("published_at") or "")[:16].replace("T", " ") or "-"
-        head = f"{date:<16}  {r.get('channel_name') or r.get('channel') or '-'}  {r.get('source') or '-'}"
-        head += f"  #{r.get('article_id') or '-'}"
+        date = line(r.get("published_at") or "")[:16].replace("T", " ") or "-"
+        head = f"{date:<16}  {line(r.get('channel_name') or r.get('channel') or '-')}"
+        head += f"  {line(r.get('source') or '-')}  #{line(r.get('article_id') or '-')}"
         lines.append(head)
-        lines.append("  " + _clip(r.get("title") or "", max(20, columns - 2)))
+        lines.append("  " + _clip(line(r.get("title") or ""), max(20, columns - 2)))
         if snippet and r.get("snippet"):
-            lines.append("  " + r["snippet"])
-        lines.append("  " + (r.get("url") or ""))
+            lines.append("  " + marked(str(r["snippet"]), mark))
+        lines.append("  " + line(r.get("url") or ""))
         lines.append("")
     if total is not None:
         matching = f"{total} matching article{'s' if total != 1 else ''}"
@@ -237,14 +253,15 @@ def search_command(
     warn_lowercase_operators(query)
     db = open_db(db_path)
     tty = fmt == "table" and output is None and sys.stdout.isatty()
-    records = list(search.run(db, mark=ANSI_MARK if tty else PLAIN_MARK))
+    mark = ANSI_MARK if tty else PLAIN_MARK
+    records = list(search.run(db, mark=mark))
     if not records:
         click.echo(no_results_message(search, db, query), err=True)
     out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         if fmt == "table":
             if records:
-                out.write(format_table(records, total=search.count(db), offset=skip) + "\n")
+                out.write(format_table(records, total=search.count(db), offset=skip, mark=mark) + "\n")
         else:
             write_records(records, fmt, out)
     finally:

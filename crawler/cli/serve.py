@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import threading
 from pathlib import Path
+from typing import Any, TextIO
 
 import click
 
@@ -13,6 +15,25 @@ from crawler.cli.options import db_option
 from crawler.cli.search import OneLineCommand, open_db, user_errors
 
 REFRESH_SECONDS = float(os.environ.get("SCNEWS_SERVE_REFRESH", "15"))  # indexing interval while serving
+
+
+class _EscapedStream:
+    """The serve terminal's stderr, with control characters shown as escapes: Datasette logs each failed
+    statement with SQLite's message, which can quote what a visitor typed (ESC sequences included)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from crawler.cli.escape import block
+
+        if not isinstance(text, str):  # a text stream (click probes with bytes to tell text from binary)
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        self._stream.write(block(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _refresher(path: Path, stop: threading.Event) -> None:
@@ -28,8 +49,29 @@ def _refresher(path: Path, stop: threading.Event) -> None:
             click.echo(f"scnews serve: indexing postponed: {exc}", err=True)
 
 
-def make_datasette(path: Path):
-    """A Datasette instance over ``path`` with the scnews plugin registered and the metadata built."""
+# Datasette's limits, set deliberately (each request holds one of num_sql_threads connections):
+SETTINGS = {
+    "default_page_size": 50,
+    # The slowest query a monitor runs, whole-archive relevance for the commonest character, takes about
+    # 0.2 s at 200,000 articles (bench/search.py); five times that is the most one statement may take.
+    "sql_time_limit_ms": 1000,
+    "max_returned_rows": 200,  # the largest canned query (a watch) returns 200 rows
+    "num_sql_threads": 3,
+    "facet_time_limit_ms": 300,
+    "suggest_facets": False,  # would query every column of every page shown, bodies included
+    "allow_csv_stream": False,  # would stream whole tables past max_returned_rows: use `scnews export`
+    "allow_download": False,
+    # Bodies and disclaimers are long: HTML tables show their first 160 characters (JSON, CSV: all).
+    "truncate_cells_html": 160,
+}
+
+
+def make_datasette(path: Path, *, allow_sql: bool = False):
+    """A Datasette instance over ``path`` with the scnews plugin registered and the metadata built.
+
+    Arbitrary SQL (the SQL editor, ``?sql=``, ``_where=``) only with ``allow_sql``; the search box, facets,
+    the canned search and watch queries work without it.
+    """
     from datasette.app import Datasette
     from datasette.plugins import pm
 
@@ -42,6 +84,7 @@ def make_datasette(path: Path):
         pm.register(dashboard, name="scnews-dashboard")
     if not pm.is_registered(feeds):
         pm.register(feeds, name="scnews-feeds")
+    plugin.quiet_user_errors()
     db = open_db(str(path))
     from crawler.search.index import index_pending
 
@@ -52,13 +95,7 @@ def make_datasette(path: Path):
     return Datasette(
         [str(path)],
         metadata=metadata,
-        # Bodies and disclaimers are long: HTML tables show their first 160 characters (JSON, CSV: all).
-        settings={
-            "default_page_size": 50,
-            "sql_time_limit_ms": 3000,
-            "allow_download": False,
-            "truncate_cells_html": 160,
-        },
+        settings={**SETTINGS, "default_allow_sql": allow_sql},
     )
 
 
@@ -71,15 +108,21 @@ def make_datasette(path: Path):
     help="Port (0: any free port, printed at start).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--allow-sql",
+    is_flag=True,
+    help="Let visitors run their own read-only SQL (off: search, facets and the listed queries only).",
+)
 @db_option
 @user_errors
-def serve_command(port: int, host: str, db_path: str | None) -> None:
+def serve_command(port: int, host: str, allow_sql: bool, db_path: str | None) -> None:
     """Browse and search the database in Datasette (read-only).
 
     The articles table has facets on channel, source and editor and a search box that understands Chinese
     (成都 finds 成都市); the 'search' query and one query per watch are listed on the database page.
     Articles stored while serving are indexed every 15 seconds; restart to pick up new watches.
-    Charts (articles per day by channel, top sources, a term's trend) are at /-/dashboard.
+    Charts (articles per day by channel, top sources, a term's trend) are at /-/dashboard. Visitors
+    cannot type their own SQL unless --allow-sql is given.
 
     Example: scnews serve --port 8001   (then open http://127.0.0.1:8001/)
     """
@@ -88,7 +131,8 @@ def serve_command(port: int, host: str, db_path: str | None) -> None:
     from crawler.database import resolve_db_path
 
     path = resolve_db_path(db_path).resolve()
-    ds = make_datasette(path)
+    sys.stderr = _EscapedStream(sys.stderr)  # type: ignore[assignment]
+    ds = make_datasette(path, allow_sql=allow_sql)
     import asyncio
 
     asyncio.run(ds.invoke_startup())

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
+from crawler.cli.escape import block, line
 from crawler.cli.options import db_option
 from crawler.cli.search import OneLineCommand, open_db, user_errors
 from crawler.search.query import QueryError
@@ -78,7 +78,8 @@ def article_details(db, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def format_text(d: dict[str, Any]) -> str:
-    lines = [d.get("title") or "(no title)", ""]
+    """The article as text; stored text has its control characters escaped (crawler/cli/escape.py)."""
+    lines = [line(d.get("title") or "(no title)"), ""]
     fields = [
         ("id", d.get("article_id")),
         ("url", d.get("url")),
@@ -86,10 +87,10 @@ def format_text(d: dict[str, Any]) -> str:
         ("channel", " ".join(x for x in (d.get("channel"), d.get("channel_name")) if x) or None),
         ("source", d.get("source")),
         ("editor", d.get("editor")),
-        ("authors", "、".join(d.get("authors") or []) or None),
+        ("authors", "、".join(str(a) for a in d.get("authors") or []) or None),
         ("template", d.get("template")),
         ("mirror", "yes" if d.get("mirror") else None),
-        ("warnings", ", ".join(d.get("warnings") or []) or None),
+        ("warnings", ", ".join(str(w) for w in d.get("warnings") or []) or None),
         ("first seen", d.get("first_seen")),
         ("last seen", d.get("last_seen")),
         (
@@ -100,20 +101,21 @@ def format_text(d: dict[str, Any]) -> str:
         ),
         ("fetched", d.get("fetched_at")),
     ]
-    lines += [f"{name:>11}: {value}" for name, value in fields if value not in (None, "")]
-    lines += ["", d.get("body") or "(no body)"]
+    lines += [f"{name:>11}: {line(value)}" for name, value in fields if value not in (None, "")]
+    lines += ["", block(d.get("body") or "(no body)")]
     for image in d.get("images") or []:
         if isinstance(image, dict):
-            lines.append(
-                f"[image] {image.get('url')}" + (f"  {image['caption']}" if image.get("caption") else "")
-            )
+            caption = f"  {line(image['caption'])}" if image.get("caption") else ""
+            lines.append(f"[image] {line(image.get('url'))}{caption}")
     if d.get("disclaimer"):
-        lines += ["", d["disclaimer"]]
+        lines += ["", block(d["disclaimer"])]
     if d.get("duplicate_of_article"):
         o = d["duplicate_of_article"]
         lines += [
             "",
-            f"Duplicate of #{o['article_id']} {o.get('published_at') or ''} {o.get('title') or ''}".rstrip(),
+            line(
+                f"Duplicate of #{o['article_id']} {o.get('published_at') or ''} {o.get('title') or ''}"
+            ).rstrip(),
         ]
         if d.get("similarity") is not None:
             lines.append(f"  similarity {d['similarity']:.2f}")
@@ -122,21 +124,22 @@ def format_text(d: dict[str, Any]) -> str:
         for dup in d["duplicates"]:
             sim = f"  similarity {dup['similarity']:.2f}" if dup.get("similarity") is not None else ""
             lines.append(
-                f"  #{dup['article_id']} {dup.get('published_at') or ''} {dup.get('title') or ''}{sim}"
+                "  "
+                + line(f"#{dup['article_id']} {dup.get('published_at') or ''} {dup.get('title') or ''}")
+                + sim
             )
     if d["versions"]:
         lines += ["", f"Earlier versions ({len(d['versions'])}):"]
         for v in d["versions"]:
-            lines.append(
-                f"  {v.get('seen_at') or '-'}  {v.get('title') or ''}  (hash {v.get('content_hash') or '-'})"
-            )
+            seen, title, digest = v.get("seen_at") or "-", v.get("title") or "", v.get("content_hash") or "-"
+            lines.append("  " + line(f"{seen}  {title}  (hash {digest})"))
     if d.get("history"):
         from crawler.changes import china_time, describe
 
         lines += ["", f"History ({len(d['history'])}, China time):"]
         for change in d["history"]:
-            lines.append(f"  {china_time(change.get('detected_at'))}  {describe(change)}")
-            lines += ["    " + line for line in (change.get("diff") or "").splitlines()]
+            lines.append("  " + line(f"{china_time(change.get('detected_at'))}  {describe(change)}"))
+            lines += ["    " + line(part) for part in (change.get("diff") or "").splitlines()]
     return "\n".join(lines)
 
 
@@ -156,6 +159,8 @@ def show_command(id_or_url: str, fmt: str, db_path: str | None) -> None:
     db = open_db(db_path)
     details = article_details(db, find_article(db, id_or_url))
     if fmt == "json":
-        click.echo(json.dumps(details, ensure_ascii=False, indent=2))
+        from crawler.export import json_text
+
+        click.echo(json_text(details, indent=2))
     else:
         click.echo(format_text(details))

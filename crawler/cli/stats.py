@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from crawler.cli.escape import block
 from crawler.cli.options import db_option
 from crawler.cli.run_text import run_lines
 from crawler.cli.search import OneLineCommand, open_db, user_errors
@@ -109,8 +110,10 @@ def stats_command(days: int, fmt: str, db_path: str | None) -> None:
 
     Example: scnews stats --days 7
     """
+    from crawler.export import json_text
+
     stats = collect(open_db(db_path), days=days)
     if fmt == "json":
-        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        click.echo(json_text(stats, indent=2))
     else:
-        click.echo(format_text(stats))
+        click.echo(block(format_text(stats)))  # stored names and statuses: controls escaped

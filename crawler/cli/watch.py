@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 import click
 
+from crawler.cli.escape import line
 from crawler.cli.options import db_option
 from crawler.cli.search import (
     PLAIN_MARK,
@@ -22,6 +22,7 @@ from crawler.cli.search import (
     user_errors,
     warn_lowercase_operators,
 )
+from crawler.export import json_text
 from crawler.search.feed import DEFAULT_LIMIT as DEFAULT_FEED_LIMIT
 from crawler.search.feed import MAX_LIMIT as MAX_FEED_LIMIT
 from crawler.search.index import index_pending
@@ -68,7 +69,7 @@ def list_command(fmt: str, db_path: str | None) -> None:
 
     watches = list_watches(open_db(db_path))
     if fmt == "json":
-        click.echo(json.dumps(watches, ensure_ascii=False, indent=2))
+        click.echo(json_text(watches, indent=2))
         return
     if not watches:
         click.echo("no watches (add one: scnews watch add NAME QUERY)", err=True)
@@ -77,7 +78,8 @@ def list_command(fmt: str, db_path: str | None) -> None:
             f"--{k} {v}" if not isinstance(v, list) else " ".join(f"--{k} {x}" for x in v)
             for k, v in w["filters"].items()
         )
-        click.echo(f"{w['name']}\t{w['query']}\t{filters or '-'}\tlast run: {w['last_run'] or 'never'}")
+        fields = (w["name"], w["query"], filters or "-", f"last run: {w['last_run'] or 'never'}")
+        click.echo("\t".join(line(f) for f in fields))
 
 
 @watch_group.command("rm", cls=OneLineCommand)
@@ -131,7 +133,7 @@ def run_command(name: str | None, fmt: str, output: str | None, peek: bool, db_p
     results = run_watches(db, name, update=False)
     if fmt == "json":
         text = (
-            json.dumps(
+            json_text(
                 [
                     {
                         "name": r.name,
@@ -142,7 +144,6 @@ def run_command(name: str | None, fmt: str, output: str | None, peek: bool, db_p
                     }
                     for r in results
                 ],
-                ensure_ascii=False,
                 indent=2,
             )
             + "\n"
@@ -151,7 +152,7 @@ def run_command(name: str | None, fmt: str, output: str | None, peek: bool, db_p
         from crawler.changes import format_table as changes_table
 
         blocks = [
-            f"== watch {r.name}: {r.query} — {len(r.articles)} new ==\n" + format_table(r.articles)
+            line(f"== watch {r.name}: {r.query} — {len(r.articles)} new ==") + "\n" + format_table(r.articles)
             for r in results
             if r.articles
         ]

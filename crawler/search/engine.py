@@ -9,7 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from crawler.search.filters import Filters
-from crawler.search.index import SLOTS, epoch_of, index_pending
+from crawler.search.index import SLOTS, index_pending, slots_of, time_key
 from crawler.search.query import Node, QueryError, highlight_spans, parse, to_fts
 from crawler.search.records import decode
 from crawler.search.snippet import snippet
@@ -36,6 +36,7 @@ class Search:
     after_rowid: int | None = None  # only rows stored after this one (watches)
     upto_rowid: int | None = None  # ... and not after this one
     columns: str = RESULT_COLUMNS
+    slots: int = SLOTS  # docids per publication second of the index searched (set by run and count)
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -131,10 +132,10 @@ class Search:
         lower, upper = self.filters.window()
         if lower:
             extra.append("search_index.rowid >= ?")
-            values.append(epoch_of(lower) * SLOTS)
+            values.append(time_key(lower, self.slots))
         if upper:
             extra.append("search_index.rowid < ?")
-            values.append(epoch_of(upper) * SLOTS)
+            values.append(time_key(upper, self.slots))
         clauses[:0] = extra
         params[:0] = values
 
@@ -152,6 +153,7 @@ class Search:
             params.append(self.upto_rowid)
 
     def count(self, db: Database) -> int:
+        self.slots = slots_of(db)
         clauses, params = self.filters.where("a")
         self._rowid_window(clauses, params)
         if self.tree is None:
@@ -174,6 +176,7 @@ class Search:
         """Yield result records (decoded), each with ``score`` and ``snippet`` when there is a query."""
         if refresh:
             index_pending(db)
+        self.slots = slots_of(db)
         sql, params = self.sql()
         cursor = db.execute(sql, params)
         names = [d[0] for d in cursor.description]

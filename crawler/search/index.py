@@ -7,8 +7,12 @@ lookup when the queue is empty). Invariant: for a rowid not in the queue the ind
 article's current title and body under the docid ``search_docs`` gives it; for a queued rowid it holds the
 queued old text (``had_old``) under its ``search_docs`` docid, or nothing.
 
-Docids are time keys: ``epoch_of(published_at) * SLOTS + slot``, the slot free within that second (the
-article's rowid modulo SLOTS, else the next free one). So ``docid // SLOTS`` is the publication second.
+Docids are time keys: ``epoch_of(published_at) * slots + slot``, the slot free within that second (the
+article's rowid modulo ``slots``, else the next free one). So ``docid // slots`` is the publication second.
+``slots`` is 4,096 (``SLOTS``) until more articles than that share one second (date-only pages, bulk imports,
+rows without a date, which all count as second 0); the index is then re-keyed with room for twice the fullest
+second (``search_meta`` key ``slots``), once, in place. Publication seconds fit in 38 bits (up to the year
+9999), so up to 2**25 slots (33,554,432 articles in one second) keep docids inside SQLite's 63 bits.
 """
 
 from __future__ import annotations
@@ -91,7 +95,23 @@ def _check_version(conn: sqlite3.Connection) -> None:
         raise
 
 
-SLOTS = 4096  # docids per second of publication time
+SLOTS = 4096  # docids per second of publication time, until a second holds more articles (then re-keyed)
+MAX_SLOTS = 2**25  # epoch seconds < 2**38 (year 9999) times this stays below 2**63
+
+
+class SecondFull(Exception):
+    """Every slot of one publication second is taken: the index must be re-keyed with more slots."""
+
+
+def slots_of(db: Database | sqlite3.Connection) -> int:
+    """Docids per publication second in this database's index (``SLOTS`` unless it was re-keyed)."""
+    row = _conn(db).execute("SELECT value FROM search_meta WHERE key = 'slots'").fetchone()
+    return int(row[0]) if row else SLOTS
+
+
+def time_key(published_at: str | None, slots: int) -> int:
+    """The lowest docid of the second of ``published_at``: windows are docid ranges between two of these."""
+    return epoch_of(published_at) * slots
 
 
 def epoch_of(published_at: str | None) -> int:
@@ -107,13 +127,58 @@ def epoch_of(published_at: str | None) -> int:
     return max(0, int(moment.timestamp()))
 
 
-def _free_docid(conn: sqlite3.Connection, doc: int, published_at: str | None) -> int:
-    base = epoch_of(published_at) * SLOTS
-    for i in range(SLOTS):
-        docid = base + (doc + i) % SLOTS
-        if conn.execute("SELECT 1 FROM search_docs WHERE docid = ?", [docid]).fetchone() is None:
-            return docid
-    raise RuntimeError(f"more than {SLOTS} articles published in the same second")  # pragma: no cover
+def _free_docid(conn: sqlite3.Connection, doc: int, published_at: str | None, slots: int) -> int:
+    """A free docid in the second of ``published_at``: rowid modulo ``slots``, else the next free one (one
+    ordered scan of the taken docids after it, then from the start of the second)."""
+    base = epoch_of(published_at) * slots
+    start = base + doc % slots
+    for low, high in ((start, base + slots), (base, start)):
+        want = low
+        taken = conn.execute(
+            "SELECT docid FROM search_docs WHERE docid >= ? AND docid < ? ORDER BY docid", [low, high]
+        )
+        try:
+            for (docid,) in taken:
+                if docid != want:
+                    return want
+                want += 1
+        finally:
+            taken.close()
+        if want < high:
+            return want
+    raise SecondFull(published_at)
+
+
+def _needed_slots(conn: sqlite3.Connection, current: int) -> int:
+    """Twice the articles of the fullest second (a power of two), at least twice ``current``."""
+    per_second: dict[int, int] = {}
+    for (published_at,) in conn.execute("SELECT published_at FROM articles"):
+        second = epoch_of(published_at)
+        per_second[second] = per_second.get(second, 0) + 1
+    fullest = max(per_second.values(), default=0)
+    slots = current * 2
+    while slots < 2 * fullest:
+        slots *= 2
+    if fullest > MAX_SLOTS:  # a database of hundreds of gigabytes in one second: say so in one line
+        raise sqlite3.OperationalError(f"more than {MAX_SLOTS} articles published in the same second")
+    return min(slots, MAX_SLOTS)
+
+
+def _rekey(conn: sqlite3.Connection) -> int:
+    """Give every second more slots: record the new width, empty the index and queue every article."""
+    _begin(conn)
+    try:
+        slots = _needed_slots(conn, slots_of(conn))
+        conn.execute("INSERT OR REPLACE INTO search_meta(key, value) VALUES ('slots', ?)", [str(slots)])
+        conn.execute("INSERT INTO search_index(search_index) VALUES ('delete-all')")
+        conn.execute("DELETE FROM search_docs")
+        conn.execute("DELETE FROM search_dirty")
+        conn.execute("INSERT INTO search_dirty(doc, had_old) SELECT rowid, 0 FROM articles")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return slots
 
 
 def index_pending(db: Database | sqlite3.Connection, *, progress: Callable[[int], None] | None = None) -> int:
@@ -126,6 +191,7 @@ def index_pending(db: Database | sqlite3.Connection, *, progress: Callable[[int]
     while True:
         _begin(conn)
         try:
+            slots = slots_of(conn)  # inside the transaction: another process may have re-keyed
             rows = conn.execute(
                 "SELECT q.doc, q.old_title, q.old_body, q.had_old, d.docid FROM search_dirty q "
                 "LEFT JOIN search_docs d ON d.doc = q.doc ORDER BY q.doc LIMIT ?",
@@ -148,7 +214,7 @@ def index_pending(db: Database | sqlite3.Connection, *, progress: Callable[[int]
                 f"SELECT rowid, title, body, published_at FROM articles WHERE rowid IN ({marks})", docs
             ).fetchall()
             for rowid, title, body, published_at in current:
-                docid = _free_docid(conn, rowid, published_at)
+                docid = _free_docid(conn, rowid, published_at, slots)
                 conn.execute("INSERT INTO search_docs(docid, doc) VALUES (?, ?)", [docid, rowid])
                 conn.execute(
                     "INSERT INTO search_index(rowid, title, body) VALUES (?, ?, ?)",
@@ -156,6 +222,10 @@ def index_pending(db: Database | sqlite3.Connection, *, progress: Callable[[int]
                 )
             conn.execute(f"DELETE FROM search_dirty WHERE doc IN ({marks})", docs)
             conn.execute("COMMIT")
+        except SecondFull:
+            conn.execute("ROLLBACK")
+            _rekey(conn)
+            continue
         except BaseException:
             if conn.in_transaction:  # SQLite may have rolled back already (disk full): keep the real error
                 conn.execute("ROLLBACK")

@@ -21,6 +21,10 @@ from crawler.search.cjk import CJK_RANGES, Unit, normalise, term_tokens, units
 OPERATORS = ("AND", "OR", "NOT")
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 64
+# Parentheses and NOT nest at most this deep. The parser and every walk over the tree recurse once per
+# level, and FTS5 refuses expressions deeper than 256; 330 levels used to end in RecursionError. Sixteen is
+# far more than a person writes ("成都 (地铁 OR (轨道 NOT 票价))" is three).
+MAX_DEPTH = 16
 
 
 class QueryError(ValueError):
@@ -93,6 +97,7 @@ class _Parser:
         self.pos = 0
         self.text = text
         self.terms = 0
+        self.depth = 0
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -141,6 +146,19 @@ class _Parser:
 
     def unary(self) -> Node | None:
         token = self.take()
+        if token == ("op", "NOT") or token[0] == "(":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QueryError(
+                    f"query nested too deeply (at most {MAX_DEPTH} levels of parentheses and NOT)"
+                )
+            try:
+                return self._nested(token)
+            finally:
+                self.depth -= 1
+        return self._leaf(token)
+
+    def _nested(self, token: tuple[str, str]) -> Node | None:
         if token == ("op", "NOT"):
             nxt = self.peek()
             if nxt is None or nxt[0] == ")" or nxt[0] == "op" and nxt[1] != "NOT":
@@ -149,14 +167,15 @@ class _Parser:
             if child is None:
                 raise QueryError(f"NOT needs a search term after it: {self.text!r}")
             return child.child if isinstance(child, Not) else Not(child)
-        if token[0] == "(":
-            node = self.or_expr()
-            if self.peek() != (")", ")"):
-                raise QueryError(f"unbalanced parentheses in query: {self.text!r}")
-            self.take()
-            if node is None:
-                raise QueryError(f"empty parentheses in query: {self.text!r}")
-            return node
+        node = self.or_expr()  # token is "("
+        if self.peek() != (")", ")"):
+            raise QueryError(f"unbalanced parentheses in query: {self.text!r}")
+        self.take()
+        if node is None:
+            raise QueryError(f"empty parentheses in query: {self.text!r}")
+        return node
+
+    def _leaf(self, token: tuple[str, str]) -> Node | None:
         if token[0] == ")":
             raise QueryError(f"unbalanced parentheses in query: {self.text!r}")
         if token[0] in ("word", "phrase"):

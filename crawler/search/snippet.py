@@ -7,6 +7,9 @@ import re
 from crawler.search.query import Node, highlight_spans
 
 _SPACES = re.compile(r"\s+")
+# A snippet is cut from the first match; only this much of a text is looked at (a long article is about
+# 10,000 characters), so a 30 MB body costs no more than a long article. A match further on is not shown.
+MAX_TEXT_CHARS = 100_000
 
 
 def snippet(
@@ -17,7 +20,7 @@ def snippet(
     mark: tuple[str, str] = ("«", "»"),
 ) -> str:
     """Up to ``width`` characters of ``text`` around the first match, every match wrapped in ``mark``."""
-    text = _SPACES.sub(" ", text or "").strip()
+    text = _SPACES.sub(" ", (text or "")[:MAX_TEXT_CHARS]).strip()
     if not text:
         return ""
     # normalise() keeps offsets, so spans found in the normalised text cut the original one.

@@ -1,8 +1,9 @@
 """Trends: how many articles match each term, per day, week or month (China time).
 
 A term is a query in the search language (``成都``, ``人工智能 OR AIGC``), matched exactly as by ``scnews
-search``. Counting works on the index alone: a docid is ``epoch * SLOTS + slot`` (crawler/search/index.py),
-so ``(docid / SLOTS + 8 h) / 1 day`` is the China-time day number of the publication: SQLite counts the
+search``. Counting works on the index alone: a docid is ``epoch * slots + slot`` (crawler/search/index.py;
+``slots`` is 4,096 unless the index was re-keyed for a crowded second, ``slots_of``),
+so ``(docid / slots + 8 h) / 1 day`` is the China-time day number of the publication: SQLite counts the
 matches per day number with integer arithmetic alone, and Python folds the days into weeks or months.
 Only the channel, source, editor and author filters join the articles.
 
@@ -19,14 +20,19 @@ from typing import Any
 from sqlite_utils import Database
 
 from crawler.search.filters import Filters
-from crawler.search.index import SLOTS, epoch_of, index_pending
+from crawler.search.index import index_pending, slots_of, time_key
 from crawler.search.query import QueryError, parse, to_fts
 from crawler.timewindow import CHINA
 
 BYS = ("day", "week", "month")
 CHINA_OFFSET = 8 * 3600
-# The China-time day number (days since 1970-01-01) of a docid: integer arithmetic, no date functions.
-DAY_NUMBER_SQL = f"(search_index.rowid / {SLOTS} + {CHINA_OFFSET}) / 86400"
+
+
+def day_number_sql(slots: int) -> str:
+    """The China-time day number (days since 1970-01-01) of a docid: integer arithmetic, no date functions."""
+    return f"(search_index.rowid / {int(slots)} + {CHINA_OFFSET}) / 86400"
+
+
 EPOCH_DAY = date(1970, 1, 1)
 MAX_PERIODS = 100_000  # a range this long is a typo (--by day since year 1)
 
@@ -96,16 +102,16 @@ def _china_day(iso: str) -> date:
 
 
 def _count_sql(
-    term_fts: str, filters: Filters, lower: str | None, upper: str | None
+    term_fts: str, filters: Filters, lower: str | None, upper: str | None, slots: int
 ) -> tuple[str, list[Any]]:
     clauses = ["search_index MATCH ?"]
     params: list[Any] = [term_fts]
     if lower:
         clauses.append("search_index.rowid >= ?")
-        params.append(epoch_of(lower) * SLOTS)
+        params.append(time_key(lower, slots))
     if upper:
         clauses.append("search_index.rowid < ?")
-        params.append(epoch_of(upper) * SLOTS)
+        params.append(time_key(upper, slots))
     source = "search_index"
     if filters.channel or filters.source or filters.editor or filters.author:
         where, values = Filters(
@@ -114,7 +120,8 @@ def _count_sql(
         source += " JOIN search_docs d ON d.docid = search_index.rowid JOIN articles a ON a.rowid = d.doc"
         clauses += where
         params += values
-    sql = f"SELECT {DAY_NUMBER_SQL} AS day, count(*) FROM {source} WHERE {' AND '.join(clauses)} GROUP BY day"
+    day = day_number_sql(slots)
+    sql = f"SELECT {day} AS day, count(*) FROM {source} WHERE {' AND '.join(clauses)} GROUP BY day"
     return sql, params
 
 
@@ -155,8 +162,9 @@ def trend(
     if refresh:
         index_pending(db)
     found: dict[str, dict[str, int]] = {}
+    slots = slots_of(db)
     for term, expression in zip(terms, expressions, strict=True):
-        sql, params = _count_sql(expression, filters, lower, upper)
+        sql, params = _count_sql(expression, filters, lower, upper, slots)
         per_period: dict[str, int] = {}
         for day, n in db.execute(sql, params).fetchall():
             period = period_of(EPOCH_DAY + timedelta(days=day), by)

@@ -126,6 +126,20 @@ def test_user_errors_are_one_line(db_path, args, fragment):
     assert_one_line_error(scnews(*args, db=db_path, ok=False), fragment)
 
 
+DEEP = "(" * 330 + "成都" + ")" * 330  # used to end in a RecursionError traceback
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["search", DEEP], ["export", "--format", "csv", "--query", DEEP], ["watch", "add", "deep", DEEP]],
+    ids=["search", "export", "watch-add"],
+)
+def test_too_deep_a_query_is_one_line_and_exit_2(db_path, args):
+    result = scnews(*args, db=db_path, ok=False)
+    assert result.returncode == 2 and result.stdout == ""
+    assert_one_line_error(result, "query nested too deeply (at most 16 levels of parentheses and NOT)")
+
+
 @pytest.mark.parametrize(
     "command",
     [
@@ -168,7 +182,7 @@ def test_not_a_database_is_one_line(tmp_path):
 )
 def test_injection_strings(db_path, query):
     result = scnews("search", query, "--format", "json", "--source", "%' OR 1=1 --", db=db_path, ok=False)
-    assert result.returncode in (0, 2), result.stderr  # 2: a query the language refuses
+    assert result.returncode in (0, 2), result.stderr  # 2: a malformed query is a usage error
     if result.returncode == 0:
         assert json.loads(result.stdout) == []  # the source filter is a literal text no article has
     else:

@@ -88,3 +88,19 @@ def test_error_messages_are_one_line():
 )
 def test_reference_matcher(query, text, expected):
     assert matches(parse(query), text) is expected
+
+
+def test_nesting_is_bounded_deliberately():
+    """330 nested parentheses used to raise RecursionError; the bound is 16 levels of parentheses and NOT."""
+    assert to_fts(parse("(" * 16 + "成都" + ")" * 16)) == '"成都"'
+    # eight NOTs cancel out: 熊猫 AND 成都 (16 levels, the most allowed)
+    assert to_fts(parse("熊猫 " + "NOT (" * 8 + "成都" + ")" * 8)) == '("熊猫" AND "成都")'
+    for deep in (
+        "(" * 17 + "成都" + ")" * 17,
+        "(" * 330 + "成都" + ")" * 330,
+        "熊猫 " + "NOT (" * 9 + "成都" + ")" * 9,
+        "熊猫 " + "NOT " * 200 + "成都",
+        "(" * 499,
+    ):
+        with pytest.raises(QueryError, match=r"^query nested too deeply \(at most 16 levels"):
+            parse(deep)

@@ -179,6 +179,17 @@ def test_a_malformed_query_shows_the_query_languages_message(server):
         assert "raised exception" not in dom, url
 
 
+def test_too_deep_a_search_shows_one_line_and_no_sql_editor(server):
+    base, _, tmp = server
+    deep = "(" * 330 + "成都" + ")" * 330
+    dom = dump_dom(f"{base}/scnews/articles_search?_search={quote(deep)}", tmp / "profile-deep")
+    assert "query nested too deeply (at most 16 levels of parentheses and NOT)" in dom
+    assert "RecursionError" not in dom and "Internal Server Error" not in dom
+    dom = dump_dom(f"{base}/scnews", tmp / "profile-db")
+    assert "search" in dom and "watch-dayun" in dom  # the listed queries
+    assert 'name="sql"' not in dom  # no SQL editor without --allow-sql
+
+
 def test_long_bodies_are_cut_in_html_tables_but_whole_in_json(server):
     base, path, tmp = server
     body = "九寨沟景区秋色正浓" + "游客络绎不绝。" * 60  # 429 characters
