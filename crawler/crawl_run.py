@@ -64,8 +64,13 @@ class LockHeld(Exception):
 
 @contextmanager
 def crawl_lock(db_path: Path) -> Iterator[Path]:
-    """An exclusive ``fcntl.flock`` on ``<db>.lock``, released when the process ends in any way."""
-    lock_path = db_path.with_name(db_path.name + ".lock")
+    """An exclusive ``fcntl.flock`` on ``<db>.lock``, released when the process ends in any way.
+
+    The lock belongs to the database's resolved path: the same file reached through a symlink or another
+    relative path takes the same lock.
+    """
+    real = Path(os.path.realpath(db_path))
+    lock_path = real.with_name(real.name + ".lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -105,7 +110,14 @@ def validate(options: CrawlOptions) -> None:
 
     from crawler.timewindow import CHINA
 
+    for value in options.set_args:
+        name, sep, setting = value.partition("=")
+        if not sep or not name.strip():
+            raise CrawlArgumentError(f"--set: {value!r} is not NAME=VALUE")
+        options.settings[name.strip()] = setting
     now = datetime.now(CHINA)
+    if "SCNEWS_NOW" in options.settings:
+        now = parse_when(options.settings["SCNEWS_NOW"], now, name="SCNEWS_NOW")
     parse_channels(options.channels)
     since = parse_when(options.since, now) if options.since else None
     until = parse_when(options.until, now, name="--until", end_of_day=True) if options.until else None
@@ -113,11 +125,6 @@ def validate(options: CrawlOptions) -> None:
         raise CrawlArgumentError("--until is before --since")
     if options.max_pages is not None:
         options.max_pages = parse_positive_int(options.max_pages, "--max-pages")
-    for value in options.set_args:
-        name, sep, setting = value.partition("=")
-        if not sep or not name.strip():
-            raise CrawlArgumentError(f"--set: {value!r} is not NAME=VALUE")
-        options.settings[name.strip()] = setting
     if options.replica and options.replica_url:
         raise CrawlArgumentError("--replica and --replica-url exclude each other")
     if options.replica_url is not None:
@@ -189,6 +196,9 @@ def _counts(stats: dict[str, Any]) -> dict[str, Any]:
         "dropped": "scnews/dropped",
         "unstored": "scnews/unstored",
         "failed": "scnews/failed",
+        "discovered": "scnews/discovered",
+        "failed_articles": "scnews/failed_articles",
+        "gaps_recorded": "scnews/gaps_recorded",
         "failed_fetch": "scnews/failed/fetch",
         "failed_parse": "scnews/failed/parse",
         "retried_failures": "scnews/retried_failures",
@@ -203,6 +213,12 @@ def _counts(stats: dict[str, Any]) -> dict[str, Any]:
     }
     counts: dict[str, Any] = {name: int(stats.get(key, 0) or 0) for name, key in keys.items()}
     counts["elapsed_seconds"] = round(float(stats.get("elapsed_time_seconds") or 0.0), 3)
+    # Every article the run discovered ends stored, already stored, dropped by a pipeline step or failed
+    # (both recorded in `failures` with their reason); `unaccounted` is what a run killed midway leaves.
+    counts["stored"] = counts["new"] + counts["changed"] + counts["unchanged"]
+    counts["unaccounted"] = counts["discovered"] - (
+        counts["skipped_known"] + counts["stored"] + counts["dropped"] + counts["failed_articles"]
+    )
     return counts
 
 
@@ -229,6 +245,9 @@ def summary_lines(
         f"  articles   {counts['articles']} parsed, {counts['skipped_known']} skipped as already stored",
         f"  stored     new {counts['new']}, changed {counts['changed']}, unchanged {counts['unchanged']}, "
         f"duplicates {counts['duplicates']}, dropped {counts['dropped']}",
+        f"  outcome    {counts['discovered']} articles discovered: {counts['skipped_known']} already stored, "
+        f"{counts['stored']} stored, {counts['dropped']} dropped, {counts['failed_articles']} failed"
+        + (f", {counts['unaccounted']} unaccounted" if counts["unaccounted"] else ""),
         f"  failed     {counts['failed']} (fetch {counts['failed_fetch']}, parse {counts['failed_parse']}); "
         f"retried from earlier runs {counts['retried_failures']}, resolved {counts['resolved_failures']}",
         f"  generic    {share_text} of {counts.get('generic_basis', 'articles')} "
@@ -263,7 +282,7 @@ def run_crawl(options: CrawlOptions, out: TextIO | None = None, err: TextIO | No
 
 def _locked_run(options: CrawlOptions, db_path: Path, out: TextIO, err: TextIO) -> int:
     from crawler.database import open_database
-    from crawler.storage import finish_run, start_run
+    from crawler.storage import abandon_running_runs, finish_run, start_run
 
     db = open_database(db_path)
     replica = None
@@ -278,6 +297,7 @@ def _locked_run(options: CrawlOptions, db_path: Path, out: TextIO, err: TextIO) 
         "lists": options.lists,
         "replica": bool(options.replica or options.replica_url),
     }
+    abandon_running_runs(db)  # this run holds the lock: a row still `running` is a run that died
     run_id = start_run(db, arguments)
     started = time.monotonic()
     status, code = "failed", EXIT_FAILED
@@ -290,6 +310,7 @@ def _locked_run(options: CrawlOptions, db_path: Path, out: TextIO, err: TextIO) 
             base_url = replica.url
         progress = err.isatty() and not options.quiet
         settings = build_settings(options, base_url, progress)
+        settings.set("SCNEWS_RUN_ID", run_id, priority="cmdline")
         stats, reason = _crawl(settings, options)
         status, code = _outcome(reason, stats, lists=options.lists)
     except KeyboardInterrupt:

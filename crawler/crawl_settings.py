@@ -47,6 +47,7 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "SCNEWS_RETRY_BACKOFF_BASE": (0, None),
     "SCNEWS_RETRY_BACKOFF_MAX": (0, None),
     "SCNEWS_RETRY_AFTER_MAX": (0, None),
+    "SCNEWS_LATE_LISTING_MARGIN_HOURS": (0, None),
 }
 
 

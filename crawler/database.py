@@ -269,3 +269,21 @@ def m2xx_real_pages_site(db: Database) -> None:
     """Article.site: which Chinanews site a record is from (only Sichuan pages are stored today)."""
     db.table("articles").add_column("site", str)
     db.execute("UPDATE articles SET site = 'sc.chinanews.com.cn' WHERE site IS NULL")
+
+
+# --- Coverage (crawler/coverage.py): the spans of time each channel's lists were read completely, and the
+# gaps runs could not cover (--max-pages reached, a list page failed). Times are ISO 8601 UTC strings.
+
+
+@migrations()
+def m201_complete_coverage(db: Database) -> None:
+    db.execute(
+        "CREATE TABLE coverage (id INTEGER PRIMARY KEY, channel TEXT NOT NULL, start TEXT NOT NULL, "
+        '"end" TEXT NOT NULL, run_id INTEGER)'
+    )
+    db.execute("CREATE INDEX coverage_channel ON coverage (channel, start)")
+    db.execute(
+        "CREATE TABLE coverage_gaps (id INTEGER PRIMARY KEY, channel TEXT NOT NULL, start TEXT NOT NULL, "
+        '"end" TEXT NOT NULL, reason TEXT NOT NULL, run_id INTEGER, recorded_at TEXT NOT NULL)'
+    )
+    db.execute("CREATE INDEX coverage_gaps_channel ON coverage_gaps (channel, start)")

@@ -64,6 +64,12 @@ SCNEWS_MAX_GENERIC_SHARE = float(os.environ.get("SCNEWS_MAX_GENERIC_SHARE") or 0
 SCNEWS_REVISIT_MAX_AGE = "7d"
 SCNEWS_REVISIT_SCHEDULE = "1h,6h,1d,3d,7d"
 SCNEWS_REVISIT_LIMIT = 500
+# Coverage (crawler/coverage.py): a run without --since re-reads each channel's lists from this many hours
+# before its covered time ends, so an article listed late with an earlier time is still found (stored ids are
+# skipped: the margin costs list pages only). List dates are days, so 48 h re-reads two or three days' items.
+SCNEWS_LATE_LISTING_MARGIN_HOURS = 48.0
+# The crawl's clock, for simulations of the replica's timeline only (tests, bench/complete.py): an ISO time.
+SCNEWS_NOW = None
 
 # Pipelines: validate -> normalise -> deduplicate -> store (see pipelines/)
 ITEM_PIPELINES: dict[str, int] = {

@@ -8,7 +8,8 @@ Failure stages: ``fetch``, ``parse``, ``validate``, ``dedupe``, ``store``, ``rev
 stored article that failed: not retried as a new page, the revisit schedule tries again). A failure row is
 unique per (url, stage): recording the same failure again counts one more attempt and moves ``last_seen``.
 Run statuses: ``running`` while a crawl runs, ``ok`` when it finished well, anything else
-(``failed``, ``interrupted``, ...) otherwise; only ``ok`` runs count as successful.
+(``failed``, ``interrupted``, ...) otherwise, and ``abandoned`` for a run that died while ``running`` (marked
+by the next run that takes the lock); only ``ok`` runs count as successful.
 """
 
 from __future__ import annotations
@@ -411,6 +412,18 @@ def start_run(db: Database, arguments: dict[str, Any]) -> int:
     )
     assert cursor.lastrowid is not None  # an INSERT always has one
     return cursor.lastrowid
+
+
+def abandon_running_runs(db: Database) -> int:
+    """Mark every ``running`` row ``abandoned`` with an end time; returns how many.
+
+    Called by a crawl once it holds the database's lock: no other crawl can be running then, so a row still
+    ``running`` belongs to a run that died (killed, the machine stopped, the disk filled up).
+    """
+    cursor = db.execute(
+        "UPDATE crawl_runs SET status = 'abandoned', finished_at = ? WHERE status = 'running'", [utc_now()]
+    )
+    return cursor.rowcount
 
 
 def finish_run(db: Database, run_id: int, status: str, counts: dict[str, Any]) -> None:

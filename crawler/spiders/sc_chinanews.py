@@ -11,6 +11,12 @@ channel), ``refresh`` (``1`` to fetch stored articles again), ``revisit`` (``due
 stored articles whose revisit is due; ``all``: every article younger than the revisit age; ``off``) and
 ``lists`` (``0``: no list pages and no retries, only the revisits: ``scnews revisit``).
 
+Coverage (``crawler/coverage.py``) is the memory of what was read: each channel's window starts at its oldest
+open gap or a margin (``SCNEWS_LATE_LISTING_MARGIN_HOURS``) before its covered time ends; when the run
+finishes, the span each channel's lists were read over is recorded as covered, and what it could not reach
+(``max_pages``, a failed list page) as a gap. ``SCNEWS_NOW`` (an ISO time) replaces the clock, for
+simulations of the replica's timeline only.
+
 ``SCNEWS_BASE_URL`` points the spider at another copy of the site (the offline replica): requests go there,
 but every URL the spider records (articles, failures) is the canonical site URL.
 """
@@ -19,7 +25,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -90,6 +96,21 @@ def failure_reason(failure: Any, timeout: float | None, maxsize: int | None = No
     return (f"{type(exc).__name__}: {text}" if text else type(exc).__name__)[:300], None
 
 
+def day_start(day: str) -> datetime:
+    """00:00 China time of a ``YYYY-MM-DD`` day."""
+    return datetime.fromisoformat(day).replace(tzinfo=CHINA)
+
+
+def day_after(day: str) -> datetime:
+    return day_start(day) + timedelta(days=1)
+
+
+def list_channel(url: str) -> str | None:
+    """The channel of a list page URL (``/cjbd/index_2.shtml`` -> ``cjbd``), else None."""
+    parts = urlsplit(url).path.strip("/").split("/")
+    return parts[0] if len(parts) == 2 and parts[1].startswith("index") else None
+
+
 class ScChinanewsSpider(scrapy.Spider):
     name = "sc_chinanews"
 
@@ -104,6 +125,8 @@ class ScChinanewsSpider(scrapy.Spider):
     timeout: float
     revisit_policy: RevisitPolicy
     maxsize: int
+    margin: timedelta
+    run_id: int | None
 
     def __init__(
         self,
@@ -134,9 +157,15 @@ class ScChinanewsSpider(scrapy.Spider):
         if self.revisit not in REVISIT_MODES:
             raise CrawlArgumentError(f"revisit: {revisit!r} is not one of {', '.join(REVISIT_MODES)}")
         self.lists = parse_bool(lists) if lists is not None else True
+        self.until_arg = until
         self.seen_ids: set[str] = set()
         self.retry_urls: set[str] = set()
         self.db = None
+        # Coverage bookkeeping, per channel: where its window starts, the bottom date of the last list page
+        # read, and how its paging ended (covered from, and why the rest of the window was not covered).
+        self.channel_since: dict[str, datetime] = {}
+        self.list_bottom: dict[str, str | None] = {}
+        self.chain_end: dict[str, tuple[datetime | None, str | None]] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -164,6 +193,15 @@ class ScChinanewsSpider(scrapy.Spider):
         spider.timeout = settings.getfloat("DOWNLOAD_TIMEOUT")
         spider.revisit_policy = RevisitPolicy.from_settings(settings.get)
         spider.maxsize = settings.getint("DOWNLOAD_MAXSIZE")
+        spider.margin = timedelta(hours=settings.getfloat("SCNEWS_LATE_LISTING_MARGIN_HOURS", 48))
+        spider.run_id = settings.getint("SCNEWS_RUN_ID") or None
+        if settings.get("SCNEWS_NOW"):
+            # A simulated clock (tests and bench/complete.py): the window and coverage use it.
+            spider.now = parse_when(str(settings.get("SCNEWS_NOW")), spider.now, name="SCNEWS_NOW")
+            if spider.since_arg:
+                spider.since = parse_when(spider.since_arg, spider.now)
+            if spider.until_arg:
+                spider.until = parse_when(spider.until_arg, spider.now, name="--until", end_of_day=True)
         return spider
 
     # --- URLs: site form <-> fetch form ------------------------------------------------------------------
@@ -221,20 +259,34 @@ class ScChinanewsSpider(scrapy.Spider):
         return self.db
 
     def window_start(self) -> datetime:
+        """The window of a channel without coverage: ``since``, else (a database from before coverage was
+        recorded) the start of the last successful run, else ``SCNEWS_FIRST_RUN_SINCE`` back."""
         if self.since is not None:
             return self.since
+        from crawler.coverage import has_any_coverage
         from crawler.storage import last_successful_run
 
-        last = last_successful_run(self.open_db())
+        db = self.open_db()
+        last = None if has_any_coverage(db) else last_successful_run(db)
         if last and last.get("started_at"):
             return datetime.fromisoformat(last["started_at"]).astimezone(CHINA)
         return parse_when(self.first_run_since, self.now, name="SCNEWS_FIRST_RUN_SINCE")
+
+    def channel_window_start(self, code: str, default: datetime) -> datetime:
+        """``since`` when given; else the channel's oldest open gap or its covered time less the margin."""
+        if self.since_arg:
+            return default
+        from crawler.coverage import next_window_start
+
+        return next_window_start(self.open_db(), code, self.now, self.margin) or default
 
     async def start(self) -> AsyncIterator[Request]:
         from crawler.storage import failed_urls_to_retry, known_article_ids
 
         db = self.open_db()
-        self.since = self.window_start()
+        default = self.window_start()
+        self.channel_since = {code: self.channel_window_start(code, default) for code in self.channels}
+        self.since = min(self.channel_since.values(), default=default)
         self.crawler.stats.set_value("scnews/window_since", self.since.isoformat(timespec="seconds"))
         if self.until:
             self.crawler.stats.set_value("scnews/window_until", self.until.isoformat(timespec="seconds"))
@@ -247,18 +299,26 @@ class ScChinanewsSpider(scrapy.Spider):
         retry = failed_urls_to_retry(db, limit=self.retry_limit)
         retried_ids = [parsed.article_id for parsed in map(parse_article_url, retry) if parsed]
         known = set() if self.refresh else known_article_ids(db, retried_ids)
+        stats = self.crawler.stats
         for url in retry:
             if not self.on_site(url):
                 continue
             parsed = parse_article_url(url)
             self.retry_urls.add(canonical_url(url) if parsed else self.site_url(url))
-            self.crawler.stats.inc_value("scnews/retried_failures")
+            stats.inc_value("scnews/retried_failures")
             if parsed is None:
-                yield self.request(url, self.parse_list, channel=None, page=1)
+                if list_channel(url) not in self.channels:  # this run's paging reads its own channels' lists
+                    yield self.request(url, self.parse_list, channel=None, page=1)
+            elif parsed.article_id in self.seen_ids:
+                continue
             elif parsed.article_id in known:
-                self.clear_failure(canonical_url(url))  # stored since it failed
-            elif parsed.article_id not in self.seen_ids:
                 self.seen_ids.add(parsed.article_id)
+                stats.inc_value("scnews/discovered")
+                stats.inc_value("scnews/skipped_known")
+                self.clear_failure(canonical_url(url))  # stored since it failed
+            else:
+                self.seen_ids.add(parsed.article_id)
+                stats.inc_value("scnews/discovered")
                 yield self.request(url, self.parse_article)
         for code in self.channels:
             yield self.request(f"{SITE_ORIGIN}/{code}/index.shtml", self.parse_list, channel=code, page=1)
@@ -267,10 +327,11 @@ class ScChinanewsSpider(scrapy.Spider):
 
     # --- list pages --------------------------------------------------------------------------------------
 
-    def in_window(self, date: str | None) -> bool:
+    def in_window(self, date: str | None, channel: str | None = None) -> bool:
         if not date:
             return True
-        if self.since and date < self.since.astimezone(CHINA).date().isoformat():
+        since = self.channel_since.get(channel or "", self.since)
+        if since and date < since.astimezone(CHINA).date().isoformat():
             return False
         if self.until and date > self.until.astimezone(CHINA).date().isoformat():
             return False
@@ -284,6 +345,7 @@ class ScChinanewsSpider(scrapy.Spider):
         listing = parse_listing(response.body, self.site_url(response.url), encoding=header_charset(response))
         if not listing.items:
             self.fail(site_url, "parse", "list page without article links")
+            self.end_paging(channel, page, failed=f"list page {page} without article links")
             return
         self.clear_failure(site_url)
         on_site = []
@@ -292,7 +354,7 @@ class ScChinanewsSpider(scrapy.Spider):
                 on_site.append(item)
             else:
                 stats.inc_value("scnews/offsite_links")
-        candidates = [i for i in on_site if self.in_window(i.date)]
+        candidates = [i for i in on_site if self.in_window(i.date, channel)]
         stats.inc_value("scnews/list_items", len(on_site))
         # The list parser keeps article URLs only, so each candidate parses.
         ids = {
@@ -304,6 +366,7 @@ class ScChinanewsSpider(scrapy.Spider):
         known = set() if self.refresh else known_article_ids(self.open_db(), fresh)
         for article_id, (item, parsed) in fresh.items():
             self.seen_ids.add(article_id)
+            stats.inc_value("scnews/discovered")
             if article_id in known:
                 stats.inc_value("scnews/skipped_known")
                 continue
@@ -313,13 +376,59 @@ class ScChinanewsSpider(scrapy.Spider):
         # Lists run newest first: when the bottom item is older than the window, so is every later page.
         # (The bottom item, not the top one: a pinned old item may head a list.) Same-day items still lead
         # on, as list dates carry no time; the known-id check keeps them from being fetched twice.
-        since_day = self.since.astimezone(CHINA).date().isoformat() if self.since else ""
+        since = self.channel_since.get(channel or "", self.since)
+        since_day = since.astimezone(CHINA).date().isoformat() if since else ""
         dated = [i.date for i in on_site if i.date]
         holds_recent = not dated or dated[-1] >= since_day
         if listing.next_url and holds_recent and page < self.max_pages and self.on_site(listing.next_url):
+            if channel:
+                self.list_bottom[channel] = dated[-1] if dated else None
             yield self.request(listing.next_url, self.parse_list, channel=channel, page=page + 1)
         elif listing.next_url and holds_recent:
             stats.inc_value("scnews/max_pages_reached")
+            if channel:
+                # Items dated like the bottom one may go on on the next page: covered from the day after.
+                self.end_paging(
+                    channel,
+                    page,
+                    covered_from=day_after(dated[-1]) if dated else None,
+                    failed=f"--max-pages {self.max_pages} reached",
+                )
+        elif channel and since:
+            self.end_paging(channel, page, covered_from=day_start(since_day))
+
+    # --- coverage ----------------------------------------------------------------------------------------
+
+    def end_paging(
+        self, channel: str | None, page: int, covered_from: datetime | None = None, failed: str | None = None
+    ) -> None:
+        """How a channel's paging ended: read down to ``covered_from``; ``failed`` says why not further."""
+        if channel:
+            self.chain_end[channel] = (covered_from, failed)
+
+    def list_failed(self, channel: str, page: int, reason: str) -> None:
+        bottom = self.list_bottom.get(channel) if page > 1 else None
+        covered_from = day_after(bottom) if bottom else None
+        self.end_paging(channel, page, covered_from=covered_from, failed=f"list page {page}: {reason}")
+
+    def record_coverage(self) -> None:
+        """After a finished run: each channel's span read completely becomes coverage, the rest a gap."""
+        from crawler.coverage import add_coverage, record_gap
+
+        db = self.open_db()
+        end = min(self.until, self.now) if self.until else self.now
+        stats = self.crawler.stats
+        for code in self.channels:
+            since = self.channel_since.get(code)
+            if since is None:
+                continue
+            start = day_start(since.astimezone(CHINA).date().isoformat())
+            covered_from, failed = self.chain_end.get(code, (None, "list paging did not finish"))
+            if covered_from is not None and covered_from < end:
+                add_coverage(db, code, covered_from, end, self.run_id)
+            gap_end = min(covered_from, end) if covered_from is not None else end
+            if failed and start < gap_end and record_gap(db, code, start, gap_end, failed, self.run_id):
+                stats.inc_value("scnews/gaps_recorded")
 
     # --- articles ----------------------------------------------------------------------------------------
 
@@ -423,6 +532,8 @@ class ScChinanewsSpider(scrapy.Spider):
 
         self.crawler.stats.inc_value("scnews/failed")
         self.crawler.stats.inc_value(f"scnews/failed/{stage}")
+        if parse_article_url(url):
+            self.crawler.stats.inc_value("scnews/failed_articles")
         self.logger.info("failed (%s) %s: %s", stage, url, reason)
         record_failure(self.open_db(), url, stage, reason, http_status)
 
@@ -444,6 +555,8 @@ class ScChinanewsSpider(scrapy.Spider):
             self.fail(site_url, "revisit", reason, status)  # a failed fetch, never a withdrawal
             return
         self.fail(site_url, "fetch", reason, status)
+        if request.callback == self.parse_list and request.cb_kwargs.get("channel"):
+            self.list_failed(request.cb_kwargs["channel"], request.cb_kwargs.get("page", 1), reason)
 
     # --- revisits of stored articles (crawler/revisit.py decides which, and what an answer means) --------
 
@@ -525,6 +638,9 @@ class ScChinanewsSpider(scrapy.Spider):
         clear_failures(db, site_url)
 
     def closed(self, reason: str) -> None:
+        # The pipelines have committed their last batch by now (Scrapy closes them before this signal).
+        if reason == "finished" and self.channel_since:
+            self.record_coverage()
         if self.db is not None:
             self.db.close()
             self.db = None
