@@ -159,24 +159,26 @@ def record_gap(
 
 
 def open_gaps(db: Database, channel: str | None = None) -> list[Gap]:
-    """The recorded gaps, less what coverage holds now, oldest first (a partly filled gap is cut)."""
+    """The recorded gaps less what coverage holds now, oldest first: a partly filled gap is cut, and gaps
+    that overlap are joined (with the reason recorded last)."""
     sql = 'SELECT channel, start, "end", reason FROM coverage_gaps'
     params: list[str] = []
     if channel is not None:
         sql += " WHERE channel = ?"
         params.append(channel)
+    pieces: dict[str, list[tuple[Span, str]]] = {}
     spans: dict[str, list[Span]] = {}
-    found: list[Gap] = []
-    for code, start, end, reason in db.execute(sql + " ORDER BY start, id", params).fetchall():
+    for code, start, end, reason in db.execute(sql + " ORDER BY id", params).fetchall():
         if code not in spans:
-            spans[code] = covered(db, code)
+            pieces[code], spans[code] = [], covered(db, code)
         for piece in subtract(Span(_moment(start), _moment(end)), spans[code]):
-            found.append(Gap(code, piece.start, piece.end, reason))
-    # Gaps recorded twice over the same time are shown once.
-    unique: dict[tuple[str, datetime, datetime], Gap] = {}
-    for gap in found:
-        unique.setdefault((gap.channel, gap.start, gap.end), gap)
-    return sorted(unique.values(), key=lambda g: (g.channel, g.start))
+            pieces[code].append((piece, reason))
+    found: list[Gap] = []
+    for code, recorded in sorted(pieces.items()):
+        for joined in merge(span for span, _ in recorded):
+            reason = [r for span, r in recorded if span.start < joined.end and joined.start < span.end][-1]
+            found.append(Gap(code, joined.start, joined.end, reason))
+    return found
 
 
 def next_window_start(

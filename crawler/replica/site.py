@@ -11,6 +11,10 @@ Content:
   in the 2024 layout, or the 2019-2020 one (GB2312, ``ul.paging``) for ``OLD_LAYOUT_CHANNELS``;
 - ``robots.txt`` disallowing ``/private/`` and ``/_replica/``.
 
+With a ``timeline`` (``crawler/replica/timeline.py``) the replica serves that timeline's articles only, as
+they stand at ``now`` (its clock, set by the caller): an article is listed and served from its ``listed``
+time until its ``removed`` time, and a list page of a ``ListOutage`` answers 500 while it lasts.
+
 Faults (``faults=True``), all linked from the ``shms`` list: a 404, a 500 that succeeds on the next request,
 a 429 with ``Retry-After`` that succeeds after it, a page slower than the crawl's timeout, an error page
 served with status 200 (not an article), and a link into ``/private/`` (robots.txt forbids it). Article
@@ -40,6 +44,7 @@ from crawler.replica.pages import (
     soft_404_page,
     synthetic_paragraphs,
 )
+from crawler.replica.timeline import Timeline, TimelineArticle
 from crawler.timewindow import CHINA
 from crawler.urls import CANONICAL_HOST, parse_article_url
 
@@ -108,6 +113,8 @@ class ReplicaSite:
     slow_seconds: float = 4.0
     retry_after: int = 1
     fixtures_dir: Path | None = None
+    timeline: Timeline | None = None
+    now: datetime | None = None  # the clock of a timeline
     pages: dict[str, Page] = field(default_factory=dict)
     entries: dict[str, Entry] = field(default_factory=dict)
     fault_state: dict[str, Fault] = field(default_factory=dict)
@@ -117,6 +124,10 @@ class ReplicaSite:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
+        self._timed: dict[str, TimelineArticle] = {}
+        if self.timeline is not None:
+            self._add_timeline(self.timeline)
+            return
         self._load_fixtures()
         self._add_synthetic()
         if self.faults:
@@ -221,6 +232,34 @@ class ReplicaSite:
             day = (SYNTHETIC_ANCHOR - timedelta(days=k % 30)).isoformat()
             self.add_article(codes[k % len(codes)], date=day, article_id=next_id)
             next_id += 1
+
+    def _add_timeline(self, timeline: Timeline) -> None:
+        for article in timeline.articles:
+            day = article.published.astimezone(CHINA).date().isoformat()
+            title = f"{CHANNELS.get(article.channel, article.channel)}时间线稿件{article.article_id}"
+            self.pages[article.path] = Page(
+                article_page(
+                    path=article.path,
+                    title=title,
+                    date=day,
+                    time=article.published.astimezone(CHINA).strftime("%H:%M"),
+                    paragraphs=synthetic_paragraphs(article.article_id),
+                )
+            )
+            self.entries[article.path] = Entry(article.path, article.channel, article.article_id, day, title)
+            self._timed[article.path] = article
+
+    def _shown(self, path: str) -> bool:
+        """Whether a timeline's article is listed and served at the clock's time (others always are)."""
+        article = self._timed.get(path)
+        return article is None or self.now is None or article.visible(self.now)
+
+    def _outage(self, channel: str, page: int) -> bool:
+        if self.timeline is None or self.now is None:
+            return False
+        now = self.now
+        outages = self.timeline.outages
+        return any(o.channel == channel and o.page == page and o.start <= now < o.end for o in outages)
 
     def _add_faults(self) -> None:
         def listed(article_id: int, title: str, channel: str = "shms") -> str:
@@ -351,7 +390,7 @@ class ReplicaSite:
 
     def channel_entries(self, channel: str) -> list[Entry]:
         with self._lock:
-            found = [e for e in self.entries.values() if e.channel == channel]
+            found = [e for e in self.entries.values() if e.channel == channel and self._shown(e.path)]
         return sorted(found, key=lambda e: (e.date, e.article_id), reverse=True)
 
     def list_page(self, channel: str, page: int) -> tuple[bytes, str] | None:
@@ -378,11 +417,13 @@ class ReplicaSite:
         if len(parts) == 2 and parts[0] in CHANNELS and parts[1].startswith("index"):
             name = parts[1]
             number = 1 if name == "index.shtml" else _index_number(name)
+            if number and self._outage(parts[0], number):
+                return 500, {"Content-Type": "text/plain"}, b"internal error (replica list outage)", 0.0
             found = self.list_page(parts[0], number) if number else None
             if found is not None:
                 return 200, {"Content-Type": found[1]}, found[0], 0.0
         with self._lock:
-            page = self.pages.get(path)
+            page = self.pages.get(path) if self._shown(path) else None
             fault = self.fault_state.get(path)
             delay = 0.0
             if page is not None and fault is not None and fault.remaining > 0:

@@ -286,7 +286,7 @@ class ScChinanewsSpider(scrapy.Spider):
         db = self.open_db()
         default = self.window_start()
         self.channel_since = {code: self.channel_window_start(code, default) for code in self.channels}
-        self.since = min(self.channel_since.values(), default=default)
+        self.since = min(self.channel_since.values(), default=default).astimezone(CHINA)
         self.crawler.stats.set_value("scnews/window_since", self.since.isoformat(timespec="seconds"))
         if self.until:
             self.crawler.stats.set_value("scnews/window_until", self.until.isoformat(timespec="seconds"))
@@ -416,7 +416,9 @@ class ScChinanewsSpider(scrapy.Spider):
         from crawler.coverage import add_coverage, record_gap
 
         db = self.open_db()
-        end = min(self.until, self.now) if self.until else self.now
+        # in_window keeps every item dated on --until's day: covered to the end of that day (or now).
+        until = day_after(self.until.astimezone(CHINA).date().isoformat()) if self.until else None
+        end = min(until, self.now) if until else self.now
         stats = self.crawler.stats
         for code in self.channels:
             since = self.channel_since.get(code)
