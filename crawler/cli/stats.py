@@ -51,6 +51,9 @@ def collect(db, *, days: int = 14, top: int = 15, runs: int = 5) -> dict[str, An
             pass
         last_runs.append({k: run.get(k) for k in ("id", "started_at", "finished_at", "status", "counts")})
     failures = db.execute("SELECT count(*) FROM failures WHERE resolved_at IS NULL").fetchone()[0]
+    abandoned = db.execute("SELECT count(*) FROM crawl_runs WHERE status = 'abandoned'").fetchone()[0]
+    from crawler.coverage import summary as coverage_summary
+
     return {
         "articles": total,
         "duplicates": db.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[
@@ -64,6 +67,8 @@ def collect(db, *, days: int = 14, top: int = 15, runs: int = 5) -> dict[str, An
         "by_template": by_template,
         "open_failures": failures,
         "last_runs": last_runs,
+        "abandoned_runs": abandoned,
+        "coverage": coverage_summary(db),
     }
 
 
@@ -71,6 +76,15 @@ def _pad(text: str, width: int) -> str:
     """Left-align to a terminal width, counting a Chinese character as two columns."""
     used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
     return text + " " * max(0, width - used)
+
+
+def _when(text: str) -> str:
+    """A coverage time in China time, to the minute: ``2025-03-03 09:00``."""
+    from datetime import datetime
+
+    from crawler.timewindow import CHINA
+
+    return datetime.fromisoformat(text).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def format_text(s: dict[str, Any]) -> str:
@@ -92,7 +106,20 @@ def format_text(s: dict[str, Any]) -> str:
     lines += [f"  {r['articles']:>7}  {r['source']}" for r in s["by_source"]]
     lines += ["", "by template:"]
     lines += [f"  {r['articles']:>7}  {r['template']}" for r in s["by_template"]]
-    lines += ["", "last runs:"]
+    lines += ["", "coverage (time whose list pages were read completely; open gaps are filled first):"]
+    if not s["coverage"]:
+        lines.append("  (none recorded)")
+    for row in s["coverage"]:
+        spans = ", ".join(f"{_when(c['start'])} -> {_when(c['end'])}" for c in row["covered"]) or "-"
+        lines.append(f"  {row['channel']:<8} {row['covered_days']:>7.1f} days  {spans}")
+        lines += [
+            f"  {'':<8} {'gap':>12}  {_when(g['start'])} -> {_when(g['end'])}  ({g['reason']})"
+            for g in row["open_gaps"]
+        ]
+    lines += [
+        "",
+        "last runs:" + (f" ({s['abandoned_runs']} abandoned in all)" if s["abandoned_runs"] else ""),
+    ]
     if not s["last_runs"]:
         lines.append("  (none recorded)")
     for run in s["last_runs"]:
@@ -106,7 +133,8 @@ def format_text(s: dict[str, Any]) -> str:
 @db_option
 @user_errors
 def stats_command(days: int, fmt: str, db_path: str | None) -> None:
-    """Articles by channel, day and source, the generic-layer share, and the last crawl runs.
+    """Articles by channel, day and source, the generic-layer share, coverage and open gaps per channel, and
+    the last crawl runs (a run that died shows as abandoned).
 
     Example: scnews stats --days 7
     """
