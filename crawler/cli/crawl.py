@@ -18,7 +18,8 @@ from crawler.cli.options import db_option
     "--since",
     metavar="WHEN",
     help="Start of the window: 2d, 12h, 30m or a date (2024-04-01). "
-    "Default: the start of the last successful run (two days back on a first run).",
+    "Default: per channel, its oldest open gap or 48 h before its covered time ends "
+    "(two days back for a channel never covered).",
 )
 @click.option("--until", metavar="DATE", help="End of the window (a date, inclusive).")
 @click.option("--max-pages", metavar="N", help="List pages to read per channel at most (default 10).")

@@ -2,8 +2,9 @@
 
 Deciding what to fetch is this module's job; reading pages is the pure parsers' (``parse_listing``,
 ``parse_article``). The database is the memory between runs: articles already stored are not requested
-again (unless ``refresh``), the window starts at the last successful run (``SCNEWS_FIRST_RUN_SINCE`` back on a
-first run) unless ``since`` is given, and fetch/parse failures of earlier runs are retried first.
+again (unless ``refresh``), each channel's window starts where its coverage says (below;
+``SCNEWS_FIRST_RUN_SINCE`` back for a channel never covered) unless ``since`` is given, and fetch/parse
+failures of earlier runs are retried first.
 
 Arguments (``scrapy crawl sc_chinanews -a name=value`` or ``scnews crawl``): ``channels`` (``cjbd,bwbd``),
 ``since`` (``2d``, ``12h``, ``2024-04-01``), ``until`` (a date, inclusive), ``max_pages`` (list pages per

@@ -78,6 +78,16 @@ def test_faults_are_recorded_then_retried(tmp_path, replica_factory):
         assert stored[parse_article_url(request.path).article_id] == f"{SITE}{request.path}"
     assert {"299500", "299429"} <= set(stored)
     assert not {"299404", "299408", "299200", "299403"} & set(stored)
+    # Every article the run discovered ended somewhere, and the summary says so.
+    counts = json.loads(rows(db, "SELECT counts FROM crawl_runs ORDER BY id DESC LIMIT 1")[0][0])
+    article_failures = [path for path in failures if parse_article_url(SITE + path)]
+    assert (counts["skipped_known"], counts["dropped"], counts["unaccounted"]) == (0, 0, 0)
+    assert counts["failed_articles"] == len(article_failures) == 4 + len(refused)
+    assert counts["discovered"] == len(stored) + len(article_failures)
+    assert (
+        f"outcome    {counts['discovered']} articles discovered: 0 already stored, {len(stored)} stored, "
+        f"0 dropped, {len(article_failures)} failed\n"
+    ) in first.stdout
 
     # The deleted article comes back; the next run retries every open failure and resolves that one.
     site.add_article("shms", date="2024-04-10", article_id=299404, title="恢复的稿件")
@@ -91,6 +101,8 @@ def test_faults_are_recorded_then_retried(tmp_path, replica_factory):
         "/shms/2024-04-10/299200.html",
     } <= retried
     assert rows(db, "SELECT title FROM articles WHERE article_id = '299404'") == [("恢复的稿件",)]
+    counts = json.loads(rows(db, "SELECT counts FROM crawl_runs ORDER BY id DESC LIMIT 1")[0][0])
+    assert counts["unaccounted"] == 0 and counts["discovered"] > counts["stored"] >= 1
     failures = _open_failures(db)
     assert "/shms/2024-04-10/299404.html" not in failures
     assert failures["/shms/2024-04-10/299408.html"][3] == 2
