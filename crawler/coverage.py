@@ -9,7 +9,8 @@ and the next run reads its span again.
 A *gap* is a span a run meant to cover and could not: it stopped at ``--max-pages`` before its window's
 start, or a list page failed. Gaps are recorded with their reason; a gap is open as long as coverage does
 not hold all of it. A channel's next window starts at the oldest open gap, so later runs fill gaps first,
-within their page budget.
+within their page budget. The margin's promise needs the margin re-read: a run that cannot re-read it
+takes the margin's part of its gap out of coverage again (``reopen_margin``).
 
 The window of a run without ``--since`` starts ``margin`` before the end of the channel's latest covered
 span (``next_window_start``). List pages give dates, not times, and an article may be listed after a run
@@ -134,6 +135,34 @@ def add_coverage(
                 [channel, _text(span.start), _text(span.end), run_id],
             )
     return spans
+
+
+def remove_coverage(db: Database, channel: str, start: datetime, end: datetime) -> list[Span]:
+    """Take ``[start, end)`` out of the channel's coverage; returns the channel's spans afterwards."""
+    with write_transaction(db):
+        spans = [piece for span in covered(db, channel) for piece in subtract(span, [Span(start, end)])]
+        db.execute("DELETE FROM coverage WHERE channel = ?", [channel])
+        for span in spans:
+            db.execute(
+                'INSERT INTO coverage (channel, start, "end") VALUES (?, ?, ?)',
+                [channel, _text(span.start), _text(span.end)],
+            )
+    return spans
+
+
+def reopen_margin(
+    db: Database, channel: str, start: datetime, end: datetime, margin: timedelta = DEFAULT_MARGIN
+) -> None:
+    """A run that meant to re-read ``[start, end)`` and could not (``--max-pages``, a failed list page):
+    the part of it within ``margin`` of the end of covered time is covered no more, since an article may
+    have been listed there late since it was read. Called before the run adds its own span."""
+    spans = covered(db, channel)
+    if not spans:
+        return
+    latest = max(span.end for span in spans)
+    cut = Span(max(start, latest - margin), min(end, latest))
+    if cut:
+        remove_coverage(db, channel, cut.start, cut.end)
 
 
 def record_gap(

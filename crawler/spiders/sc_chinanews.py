@@ -414,7 +414,7 @@ class ScChinanewsSpider(scrapy.Spider):
 
     def record_coverage(self) -> None:
         """After a finished run: each channel's span read completely becomes coverage, the rest a gap."""
-        from crawler.coverage import add_coverage, record_gap
+        from crawler.coverage import add_coverage, record_gap, reopen_margin
 
         db = self.open_db()
         # in_window keeps every item dated on --until's day: covered to the end of that day (or now).
@@ -427,9 +427,11 @@ class ScChinanewsSpider(scrapy.Spider):
                 continue
             start = day_start(since.astimezone(CHINA).date().isoformat())
             covered_from, failed = self.chain_end.get(code, (None, "list paging did not finish"))
+            gap_end = min(covered_from, end) if covered_from is not None else end
+            if failed and start < gap_end:
+                reopen_margin(db, code, start, gap_end, self.margin)
             if covered_from is not None and covered_from < end:
                 add_coverage(db, code, covered_from, end, self.run_id)
-            gap_end = min(covered_from, end) if covered_from is not None else end
             if failed and start < gap_end and record_gap(db, code, start, gap_end, failed, self.run_id):
                 stats.inc_value("scnews/gaps_recorded")
 

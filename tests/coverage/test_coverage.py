@@ -65,3 +65,15 @@ def test_overlapping_gaps_show_once_with_the_latest_reason(tmp_path):
         ("shms", at(1), at(4), "--max-pages 3 reached"),
     ]
     db.close()
+
+
+def test_a_run_that_cannot_re_read_the_margin_reopens_it(tmp_path):
+    # Covered to day 10 09:00; the next run meant to re-read from day 8 (the margin) but stopped at
+    # --max-pages on day 9: an article listed late on day 8 or 9 may be there, unread. Older coverage stays.
+    db = open_database(tmp_path / "news.db")
+    coverage.add_coverage(db, "shms", at(1), at(10, 9))
+    coverage.reopen_margin(db, "shms", at(8), at(10), timedelta(hours=48))
+    assert coverage.covered(db, "shms") == [Span(at(1), at(8, 9)), Span(at(10), at(10, 9))]
+    coverage.reopen_margin(db, "shms", at(2), at(3), timedelta(hours=48))  # outside the margin: no change
+    assert coverage.covered(db, "shms") == [Span(at(1), at(8, 9)), Span(at(10), at(10, 9))]
+    db.close()

@@ -107,3 +107,19 @@ def test_the_killed_run_is_marked_abandoned_and_every_other_run_accounts_for_eac
             + c["failed_articles"]
         )
     assert sum(r.counts.get("new", 0) for r in outcome.results) == len(outcome.stored)
+
+
+def test_weekly_runs_cut_short_by_max_pages_miss_no_late_listing_silently(tmp_path):
+    # The day-7 run covers shms to 09:00; article 400191 (time day 6 14:15) is listed late, at day 7 10:15.
+    # The day-14 run, meaning to re-read from the margin, stops at --max-pages 3 above day 7: that part of
+    # the margin is no longer covered but an open gap, until a run reaches it.
+    timeline = build_timeline(START, 15)
+    (late,) = [a for a in timeline.articles if a.article_id == 400191]
+    assert (late.published, late.listed) == (at(6, 14.25), at(7, 10.25))
+    runs = [Run(at(k, 9), max_pages=3) for k in (0, 7, 14)]
+    result = simulate(
+        timeline, runs, tmp_path / "news.db", page_size=10, settings={"SCNEWS_FIRST_RUN_SINCE": "2d"}
+    )
+    assert result.missing == set()
+    assert "400191" not in result.stored
+    assert any(g.channel == "shms" and g.start <= late.published < g.end for g in result.open_gaps)
