@@ -272,7 +272,8 @@ def m2xx_real_pages_site(db: Database) -> None:
 
 
 # --- Coverage (crawler/coverage.py): the spans of time each channel's lists were read completely, and the
-# gaps runs could not cover (--max-pages reached, a list page failed). Times are ISO 8601 UTC strings.
+# gaps runs could not cover (--max-pages reached, a list page failed). Times are ISO 8601 UTC strings;
+# run_id is the run that last changed a channel's spans (they are merged on every change).
 
 
 @migrations()

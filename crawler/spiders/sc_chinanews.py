@@ -346,7 +346,8 @@ class ScChinanewsSpider(scrapy.Spider):
         listing = parse_listing(response.body, self.site_url(response.url), encoding=header_charset(response))
         if not listing.items:
             self.fail(site_url, "parse", "list page without article links")
-            self.end_paging(channel, page, failed=f"list page {page} without article links")
+            if channel:
+                self.list_failed(channel, page, "no article links")
             return
         self.clear_failure(site_url)
         on_site = []

@@ -38,3 +38,22 @@ def test_later_runs_start_at_the_last_successful_run(tmp_path):
 def test_since_wins(tmp_path):
     spider = _spider(tmp_path / "news.db", since="2024-04-01")
     assert spider.window_start() == datetime(2024, 4, 1, tzinfo=CHINA)
+
+
+def test_each_channel_starts_from_its_own_coverage(tmp_path):
+    # A run restricted to cjbd covered it until now; scxw was never covered: it looks two days back, not from
+    # the cjbd run (the window of a channel is its own, whatever other channels' runs did).
+    from crawler.coverage import add_coverage
+
+    db = open_database(tmp_path / "news.db")
+    run = start_run(db, {"channels": "cjbd"})
+    finish_run(db, run, "ok", {})
+    spider = _spider(tmp_path / "news.db")
+    add_coverage(db, "cjbd", spider.now - timedelta(days=5), spider.now - timedelta(hours=1))
+    db.close()
+    default = spider.window_start()
+    assert abs(default - (spider.now - timedelta(days=2))) < timedelta(seconds=1)
+    cjbd = spider.channel_window_start("cjbd", default)
+    assert abs(cjbd - (spider.now - timedelta(hours=49))) < timedelta(seconds=1)  # the 48 h margin
+    assert spider.channel_window_start("scxw", default) == default
+    spider.closed("finished")
