@@ -390,28 +390,21 @@ class ScChinanewsSpider(scrapy.Spider):
             stats.inc_value("scnews/max_pages_reached")
             if channel:
                 # Items dated like the bottom one may go on on the next page: covered from the day after.
-                self.end_paging(
-                    channel,
-                    page,
-                    covered_from=day_after(dated[-1]) if dated else None,
-                    failed=f"--max-pages {self.max_pages} reached",
-                )
+                covered_from = day_after(dated[-1]) if dated else None
+                self.end_paging(channel, covered_from, failed=f"--max-pages {self.max_pages} reached")
         elif channel and since:
-            self.end_paging(channel, page, covered_from=day_start(since_day))
+            self.end_paging(channel, day_start(since_day))
 
     # --- coverage ----------------------------------------------------------------------------------------
 
-    def end_paging(
-        self, channel: str | None, page: int, covered_from: datetime | None = None, failed: str | None = None
-    ) -> None:
+    def end_paging(self, channel: str, covered_from: datetime | None, failed: str | None = None) -> None:
         """How a channel's paging ended: read down to ``covered_from``; ``failed`` says why not further."""
-        if channel:
-            self.chain_end[channel] = (covered_from, failed)
+        self.chain_end[channel] = (covered_from, failed)
 
     def list_failed(self, channel: str, page: int, reason: str) -> None:
         bottom = self.list_bottom.get(channel) if page > 1 else None
         covered_from = day_after(bottom) if bottom else None
-        self.end_paging(channel, page, covered_from=covered_from, failed=f"list page {page}: {reason}")
+        self.end_paging(channel, covered_from, failed=f"list page {page}: {reason}")
 
     def record_coverage(self) -> None:
         """After a finished run: each channel's span read completely becomes coverage, the rest a gap."""
