@@ -213,11 +213,16 @@ def _counts(stats: dict[str, Any]) -> dict[str, Any]:
     }
     counts: dict[str, Any] = {name: int(stats.get(key, 0) or 0) for name, key in keys.items()}
     counts["elapsed_seconds"] = round(float(stats.get("elapsed_time_seconds") or 0.0), 3)
-    # Every article the run discovered ends stored, already stored, dropped by a pipeline step or failed
-    # (both recorded in `failures` with their reason); `unaccounted` is what a run killed midway leaves.
+    # Every article the run discovered (and every revisit that found its article online) ends stored,
+    # already stored, dropped by a pipeline step or failed (both recorded in `failures` with their reason),
+    # or unstored (disk full: fetched again by the next run); `unaccounted` is what a killed run leaves.
     counts["stored"] = counts["new"] + counts["changed"] + counts["unchanged"]
-    counts["unaccounted"] = counts["discovered"] - (
-        counts["skipped_known"] + counts["stored"] + counts["dropped"] + counts["failed_articles"]
+    counts["unaccounted"] = (counts["discovered"] + counts["revisits_online"]) - (
+        counts["skipped_known"]
+        + counts["stored"]
+        + counts["dropped"]
+        + counts["failed_articles"]
+        + counts["unstored"]
     )
     return counts
 
@@ -245,8 +250,11 @@ def summary_lines(
         f"  articles   {counts['articles']} parsed, {counts['skipped_known']} skipped as already stored",
         f"  stored     new {counts['new']}, changed {counts['changed']}, unchanged {counts['unchanged']}, "
         f"duplicates {counts['duplicates']}, dropped {counts['dropped']}",
-        f"  outcome    {counts['discovered']} articles discovered: {counts['skipped_known']} already stored, "
-        f"{counts['stored']} stored, {counts['dropped']} dropped, {counts['failed_articles']} failed"
+        f"  outcome    {counts['discovered']} articles discovered"
+        + (f" and {counts['revisits_online']} revisited" if counts.get("revisits_online") else "")
+        + f": {counts['skipped_known']} already stored, {counts['stored']} stored, "
+        f"{counts['dropped']} dropped, {counts['failed_articles']} failed"
+        + (f", {counts['unstored']} not stored" if counts.get("unstored") else "")
         + (f", {counts['unaccounted']} unaccounted" if counts["unaccounted"] else ""),
         f"  failed     {counts['failed']} (fetch {counts['failed_fetch']}, parse {counts['failed_parse']}); "
         f"retried from earlier runs {counts['retried_failures']}, resolved {counts['resolved_failures']}",

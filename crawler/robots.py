@@ -78,6 +78,7 @@ class RobotsTxtEveryRequestMiddleware(RobotsTxtMiddleware):
         self._parsers[netloc] = parser
         if isinstance(pending, Deferred):
             pending.callback(parser)
+
     async def robot_parser(self, request: Request):
         netloc = urlparse_cached(request).netloc
         pending = self._parsers.get(netloc)

@@ -531,7 +531,7 @@ class ScChinanewsSpider(scrapy.Spider):
 
         self.crawler.stats.inc_value("scnews/failed")
         self.crawler.stats.inc_value(f"scnews/failed/{stage}")
-        if parse_article_url(url):
+        if stage != "revisit" and parse_article_url(url):
             self.crawler.stats.inc_value("scnews/failed_articles")
         self.logger.info("failed (%s) %s: %s", stage, url, reason)
         record_failure(self.open_db(), url, stage, reason, http_status)
@@ -638,7 +638,9 @@ class ScChinanewsSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         # The pipelines have committed their last batch by now (Scrapy closes them before this signal).
-        if reason == "finished" and self.channel_since:
+        # A run that could not store its articles (disk full: `unstored`) covers nothing, nor do revisits.
+        unstored = self.crawler.stats.get_value("scnews/unstored")
+        if reason == "finished" and self.lists and self.channel_since and not unstored:
             self.record_coverage()
         if self.db is not None:
             self.db.close()
