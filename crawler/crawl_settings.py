@@ -18,7 +18,7 @@ import crawler.settings as project
 from crawler.crawl_args import CrawlArgumentError
 
 # Settings the project reads that crawler/settings.py does not define (set by `scnews crawl` itself).
-RUN_SETTINGS: dict[str, Any] = {"SCNEWS_PROGRESS": False}
+RUN_SETTINGS: dict[str, Any] = {"SCNEWS_PROGRESS": False, "SCNEWS_RUN_ID": 0}
 
 # Scrapy defaults these to a whole number but reads them as floats (``getfloat``): 0.5 is a valid value.
 READ_AS_FLOAT = frozenset({"DOWNLOAD_DELAY", "DOWNLOAD_TIMEOUT", "DNS_TIMEOUT"})
