@@ -48,6 +48,7 @@ class Decoded:
     codec: str  # the codec used ("unicode" for a str given as is)
     mismatch: bool = False  # a declared charset was overruled by the bytes
     replaced: int = 0  # replacement characters the decode introduced
+    exact: bool = False  # the text is the bytes read as strict UTF-8, whole (the bytes are its UTF-8)
 
 
 @lru_cache(maxsize=256)  # a crawl meets a handful of labels; w3lib's lookup costs a few microseconds
@@ -125,7 +126,7 @@ def decode(body: bytes | str, encoding: str | None = None) -> Decoded:
     strict, bad_at = _utf8_strict(body)
     if strict is not None:
         if declared in (None, "utf-8") or not strict.isascii():
-            return Decoded(strict, "utf-8", declared not in (None, "utf-8"))
+            return Decoded(strict, "utf-8", declared not in (None, "utf-8"), exact=True)
     elif declared not in (None, "utf-8") and bad_at > len(body) // 2:
         # nearly valid UTF-8 (a page cut inside a character, a stray byte late in the page) still beats a
         # declared GB charset (GB text fails as UTF-8 at its first Chinese character, near the top)

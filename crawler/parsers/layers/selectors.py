@@ -2,7 +2,8 @@
 
 Selectors are CSS, compiled once at import to XPath by parsel's cssselect translator. A selector whose class
 or id names do not occur in the page's text cannot match and is not evaluated (pages of other generations pay
-no more than a substring search per name).
+no more than one substring search per name), and a selector is evaluated at most once per page and container
+(the extractor keeps what it gave: a template's detect selector is often its meta selector too).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ _NAMES = re.compile(r"[.#]([\w-]+)")
 class Selector:
     css: str
     xpath: etree.XPath  # evaluated on the page's root, or on a container for what lies inside it
-    keys: tuple[str, ...]  # class and id names it needs: a page without them in its text cannot match
+    keys: tuple[str, ...]  # class and id names it needs: a page without all of them cannot match
 
 
 def compile_selector(css: str) -> Selector:
@@ -67,10 +68,11 @@ def _compile(t: rules.Template) -> Compiled:
 TEMPLATES = tuple(_compile(t) for t in rules.TEMPLATES)
 
 
-def select(root, text: str, selector: Selector, within=None) -> list:
-    """Elements matching ``selector`` in the page (inside ``within``, itself included), in document order."""
+def select(root, present, selector: Selector, within=None) -> list:
+    """Elements matching ``selector`` in the page (inside ``within``, itself included), in document order;
+    ``present(name)`` tells whether a class or id name occurs in the page's text."""
     for key in selector.keys:
-        if key not in text:
+        if not present(key):
             return []
     return selector.xpath(root if within is None else within)
 
