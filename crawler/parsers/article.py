@@ -49,11 +49,12 @@ _CANONICAL = etree.XPath("//link[@rel='canonical']/@href | //meta[@property='og:
 _OG_TITLE = etree.XPath("//meta[@property='og:title']/@content")
 _PAGE_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style)]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
-# collect_ids=False: nothing looks elements up by id through libxml2 (no getElementById, no id()).
+# collect_ids=True: libxml2 indexes the ids, so a template selector led by an id starts from its element
+# (layers/selectors.py) instead of testing every element's @id.
 # The page is handed to libxml2 as UTF-8 bytes with the encoding forced (no <meta> charset is read again):
 # libxml2 reads UTF-8 natively, while a str reaches it as UTF-16 or UCS-4 to convert (~15% slower).
 _PARSER = etree.HTMLParser(
-    remove_comments=True, remove_pis=True, no_network=True, collect_ids=False, encoding="utf-8"
+    remove_comments=True, remove_pis=True, no_network=True, collect_ids=True, encoding="utf-8"
 )
 
 LAYER_FIELDS = ("title", "published_at", "source", "editor", "body", "disclaimer", "authors")
@@ -128,6 +129,7 @@ def _parse_article(body: bytes | str, url: str | None, fetched_at, encoding: str
     root = _parse(text, body if untouched and not mirror else None)
     closed = _closed(text)
     extractor = _Extractor(root, url, reference, closed, text)
+    extractor.ids_twice = _ids_given_twice()
     if decoded.mismatch:
         extractor.draft.warn("charset-mismatch")
     return extractor.run(fetched, mirror, mojibake)
@@ -150,6 +152,22 @@ def _parse(text: str, data: bytes | None = None) -> etree._Element:
     if root is None or child(root, "body") is None:
         raise NotAnArticle("not an HTML document")
     return root
+
+
+def _ids_given_twice() -> frozenset[str] | None:
+    """The ids the page just parsed gives to more than one element (libxml2's index holds only the first of
+    each); None when libxml2's report on them cannot be read."""
+    twice = set()
+    for entry in _PARSER.error_log.filter_types(_ID_REDEFINED):
+        match = _ID_REDEFINED_MESSAGE.match(entry.message)
+        if match is None:
+            return None
+        twice.add(match[1])
+    return frozenset(twice)
+
+
+_ID_REDEFINED_MESSAGE = re.compile(r"ID (.*) already defined\s*$")
+_ID_REDEFINED = (etree.ErrorTypes.DTD_ID_REDEFINED,)
 
 
 def _xml_safe_record(article: Article) -> Article:
@@ -183,6 +201,8 @@ class _Extractor:
         self._labels: dict[str, list] = {}
         self._selected: dict[tuple, list] = {}
         self._names: dict[str, bool] = {}
+        self._body_text: str | None = None
+        self.ids_twice: frozenset[str] | None = None  # ids given twice (None: libxml2's index not usable)
         self.page_url = (url or "").strip() or self._declared_url()
         self.url_parts = url_parts(self.page_url)
         self.url_date = url_day(self.url_parts.date) if self.url_parts and self.url_parts.date else None
@@ -492,7 +512,9 @@ class _Extractor:
         key = (selector.css, within)
         found = self._selected.get(key)
         if found is None:
-            found = self._selected[key] = selectors.select(self.root, self._present, selector, within)
+            found = self._selected[key] = selectors.select(
+                self.root, self._present, selector, within, self.ids_twice
+            )
         return found
 
     def _present(self, name: str) -> bool:
@@ -512,7 +534,9 @@ class _Extractor:
             return cached
         owners: list = []
         self._labels[label] = owners
-        if label not in self.text:
+        if self._body_text is None:  # the text of <body> in one C call: far shorter than the page's markup
+            self._body_text = plain_text(self.body_root)
+        if label not in self._body_text:  # (a text node holding the label is part of this text)
             return owners
         for owner in text_owners(self.body_root, label):
             if owner.tag not in rules.SKIP_TAGS and (not owners or owners[-1] is not owner):

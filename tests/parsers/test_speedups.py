@@ -82,3 +82,38 @@ def test_text_owners_equal_the_xpath_in_document_order(html):
         n.getparent().getparent() if n.is_tail else n.getparent() for n in TEXT_WITH(body, label="来源")
     ]
     assert _text_owners(body, "来源") == expected
+
+
+# -- template selectors led by an id start from libxml2's id index ----------------------------------------
+
+ID_PAGES = [
+    # one element per id
+    "<div id='cont_1_1_2'><h1>甲</h1></div><div class='left_zw'><div id='function_code_page'>页</div>"
+    "<span id='source_baidu'>乙</span></div><div id='newbody'>正文</div>",
+    # an id given twice: the first empty, the second holding the value
+    "<span id='source_baidu'></span><div class='left_zw'><span id='source_baidu'>乙</span></div>"
+    "<p id='newbody'>非div</p><div id='newbody'>正文</div>",
+    # an id on a tag the selector does not take, and an id with spaces around it
+    "<p id='newbody'>甲</p><span id=' pubtime_baidu '>2024-04-11</span><div class='left_zw'>x</div>",
+    # no such ids at all
+    "<div class='left_zw'><p>正文</p></div>",
+]
+
+
+@pytest.mark.parametrize("html", ID_PAGES)
+def test_id_led_selectors_give_what_their_xpath_gives(html):
+    from crawler.parsers import article
+    from crawler.parsers.layers.selectors import TEMPLATES, select
+
+    root = article._parse(f"<html><body>{html}</body></html>")
+    twice = article._ids_given_twice()
+    assert twice is not None
+    containers = [None, *root.iter("div")]
+    led = 0
+    for compiled in TEMPLATES:
+        for selector in (compiled.detect, *compiled.title, *compiled.date, *compiled.source, *compiled.drop):
+            led += selector.anchor_id is not None
+            for within in containers:
+                plain = selector.xpath(root if within is None else within)
+                assert select(root, lambda _: True, selector, within, twice) == plain, (selector.css, within)
+    assert led >= 5  # the id-led selectors are among those compared

@@ -17,6 +17,7 @@ from parsel.csstranslator import css2xpath
 from .. import rules
 from ..dates import find_date
 from ..fields import editor_from, first_text, source_from
+from ..fields import within as contains
 from ..text import element_text, walk
 
 _NAMES = re.compile(r"[.#]([\w-]+)")
@@ -27,10 +28,21 @@ class Selector:
     css: str
     xpath: etree.XPath  # evaluated on the page's root, or on a container for what lies inside it
     keys: tuple[str, ...]  # class and id names it needs: a page without all of them cannot match
+    anchor_id: str | None = None  # the id its first compound requires: every match lies in that element
+
+
+_LEADING_ID = re.compile(r"^[\w-]*(?:\.[\w-]+)*#([\w-]+)(?:\.[\w-]+)*(?:\s|$)")
 
 
 def compile_selector(css: str) -> Selector:
-    return Selector(css, etree.XPath(css2xpath(css)), tuple(_NAMES.findall(css)))
+    css = css.strip()
+    leading = _LEADING_ID.match(css)
+    return Selector(
+        css, etree.XPath(css2xpath(css)), tuple(_NAMES.findall(css)), leading[1] if leading else None
+    )
+
+
+_BY_ID = etree.XPath("id($name)")
 
 
 @dataclass(frozen=True)
@@ -68,12 +80,20 @@ def _compile(t: rules.Template) -> Compiled:
 TEMPLATES = tuple(_compile(t) for t in rules.TEMPLATES)
 
 
-def select(root, present, selector: Selector, within=None) -> list:
+def select(root, present, selector: Selector, within=None, ids_twice: frozenset[str] | None = None) -> list:
     """Elements matching ``selector`` in the page (inside ``within``, itself included), in document order;
-    ``present(name)`` tells whether a class or id name occurs in the page's text."""
+    ``present(name)`` tells whether a class or id name occurs in the page's text; ``ids_twice``: the ids
+    given to more than one element when the page was parsed with its ids indexed (else None)."""
     for key in selector.keys:
         if not present(key):
             return []
+    if ids_twice is not None and selector.anchor_id is not None and selector.anchor_id not in ids_twice:
+        # the one element holding that id, from libxml2's index: the selector's XPath from there gives
+        # what it gives from the root (its first step, descendant-or-self, matches no other element)
+        anchors = _BY_ID(root, name=selector.anchor_id)
+        if not anchors or (within is not None and not contains(anchors[0], within)):
+            return []
+        return selector.xpath(anchors[0])
     return selector.xpath(root if within is None else within)
 
 
