@@ -128,8 +128,7 @@ def _parse_article(body: bytes | str, url: str | None, fetched_at, encoding: str
     # the bytes as fetched when they are exactly the text's UTF-8 (no re-encoding of the page)
     root = _parse(text, body if untouched and not mirror else None)
     closed = _closed(text)
-    extractor = _Extractor(root, url, reference, closed, text)
-    extractor.ids_twice = _ids_given_twice()
+    extractor = _Extractor(root, url, reference, closed, text, _ids_given_twice())
     if decoded.mismatch:
         extractor.draft.warn("charset-mismatch")
     return extractor.run(fetched, mirror, mojibake)
@@ -190,8 +189,9 @@ def _xml_safe_record(article: Article) -> Article:
 
 
 class _Extractor:
-    def __init__(self, root, url: str | None, reference: datetime | None, closed: bool, text: str):
+    def __init__(self, root, url: str | None, reference: datetime | None, closed: bool, text: str, ids_twice):
         self.root = root
+        self.page = selectors.Page(root, text, ids_twice)
         self.reference = reference
         self.closed = closed
         self.text = text
@@ -199,10 +199,7 @@ class _Extractor:
         self.draft = _Draft()
         self.disclaimer_head = None
         self._labels: dict[str, list] = {}
-        self._selected: dict[tuple, list] = {}
-        self._names: dict[str, bool] = {}
         self._body_text: str | None = None
-        self.ids_twice: frozenset[str] | None = None  # ids given twice (None: libxml2's index not usable)
         self.page_url = (url or "").strip() or self._declared_url()
         self.url_parts = url_parts(self.page_url)
         self.url_date = url_day(self.url_parts.date) if self.url_parts and self.url_parts.date else None
@@ -507,22 +504,8 @@ class _Extractor:
         )
 
     def select(self, selector: selectors.Selector, within=None) -> list:
-        """Elements matching a template selector (inside ``within``, itself included); each selector is
-        evaluated once per page and container (a template's detect selector is often its meta selector)."""
-        key = (selector.css, within)
-        found = self._selected.get(key)
-        if found is None:
-            found = self._selected[key] = selectors.select(
-                self.root, self._present, selector, within, self.ids_twice
-            )
-        return found
-
-    def _present(self, name: str) -> bool:
-        """Whether ``name`` occurs in the page's text (searched once per page)."""
-        found = self._names.get(name)
-        if found is None:
-            found = self._names[name] = name in self.text
-        return found
+        """Elements matching a template selector (inside ``within``, itself included)."""
+        return self.page.select(selector, within)
 
     def matches(self, selector: selectors.Selector) -> bool:
         return bool(self.select(selector))

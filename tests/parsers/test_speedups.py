@@ -84,9 +84,9 @@ def test_text_owners_equal_the_xpath_in_document_order(html):
     assert _text_owners(body, "来源") == expected
 
 
-# -- template selectors led by an id start from libxml2's id index ----------------------------------------
+# -- template selectors start from libxml2's id index or from the holders of their first class -------------
 
-ID_PAGES = [
+SELECTOR_PAGES = [
     # one element per id
     "<div id='cont_1_1_2'><h1>甲</h1></div><div class='left_zw'><div id='function_code_page'>页</div>"
     "<span id='source_baidu'>乙</span></div><div id='newbody'>正文</div>",
@@ -95,25 +95,37 @@ ID_PAGES = [
     "<p id='newbody'>非div</p><div id='newbody'>正文</div>",
     # an id on a tag the selector does not take, and an id with spaces around it
     "<p id='newbody'>甲</p><span id=' pubtime_baidu '>2024-04-11</span><div class='left_zw'>x</div>",
-    # no such ids at all
-    "<div class='left_zw'><p>正文</p></div>",
+    # classes nested in themselves, one class name inside another, a class on another tag
+    "<div class='left_name x'><div class='left_name'><span>甲</span><div class='left_name'>乙</div></div>"
+    "</div><div class='left-time'><div class='left-t'><a class='source'>丙</a></div></div>"
+    "<div class='left-timer'><div class='left-t'>丁</div></div><p class='left_zw'>非div</p>"
+    "<div class=' left_zw  adEditor'><table class='adInContent'><tr><td>广告</td></tr></table>"
+    "<div class='adEditor'><div class='left_name'><span>戊</span></div></div></div>",
+    # the 2019 and 2013 generations, and class names that only contain the wanted ones
+    "<div class='incont_t'><h2>题</h2><p>2024-04-11</p></div><div class='incont_txt'>文</div>"
+    "<div class='news_nr'><div class='news_h1'>标</div><div class='new_h1x'>否</div></div>"
+    "<div class='new_txtct'><span>来源：甲</span></div><div class='xcontent_title'><h1>否</h1></div>",
+    # no such ids or classes at all
+    "<div class='other'><p>正文</p></div>",
 ]
 
 
-@pytest.mark.parametrize("html", ID_PAGES)
-def test_id_led_selectors_give_what_their_xpath_gives(html):
+@pytest.mark.parametrize("html", SELECTOR_PAGES)
+def test_template_selectors_give_what_their_xpath_gives(html):
     from crawler.parsers import article
-    from crawler.parsers.layers.selectors import TEMPLATES, select
+    from crawler.parsers.layers.selectors import TEMPLATES, Page
 
-    root = article._parse(f"<html><body>{html}</body></html>")
+    text = f"<html><body>{html}</body></html>"
+    root = article._parse(text)
     twice = article._ids_given_twice()
     assert twice is not None
-    containers = [None, *root.iter("div")]
-    led = 0
+    containers = [None, *root.iter("div", "p")]
+    page = Page(root, text, twice)
+    led = set()
     for compiled in TEMPLATES:
-        for selector in (compiled.detect, *compiled.title, *compiled.date, *compiled.source, *compiled.drop):
-            led += selector.anchor_id is not None
+        for selector in compiled.selectors:
+            led.add((selector.anchor_id is not None, selector.anchor_class is not None))
             for within in containers:
                 plain = selector.xpath(root if within is None else within)
-                assert select(root, lambda _: True, selector, within, twice) == plain, (selector.css, within)
-    assert led >= 5  # the id-led selectors are among those compared
+                assert page.select(selector, within) == plain, (selector.css, within)
+    assert led == {(True, False), (False, True), (False, False)}  # id-led, class-led and others compared
