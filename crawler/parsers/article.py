@@ -123,10 +123,10 @@ def _parse_article(body: bytes | str, url: str | None, fetched_at, encoding: str
         text = xml_safe(text)  # (other such characters are taken out of the record's fields at the end)
     if not text or text.isspace():
         raise NotAnArticle("empty document")
-    untouched = decoded.exact and text is decoded.text
-    text, mirror, mojibake = undo_mirror(text)
     # the bytes as fetched when they are exactly the text's UTF-8 (no re-encoding of the page)
-    root = _parse(text, body if untouched and not mirror else None)
+    data = body if isinstance(body, bytes) and decoded.exact and text is decoded.text else None
+    text, mirror, mojibake = undo_mirror(text)
+    root = _parse(text, None if mirror else data)
     closed = _closed(text)
     extractor = _Extractor(root, url, reference, closed, text, _ids_given_twice())
     if decoded.mismatch:
