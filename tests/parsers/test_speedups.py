@@ -110,17 +110,20 @@ SELECTOR_PAGES = [
 ]
 
 
+@pytest.mark.parametrize("long", [False, True], ids=["short page", "long page"])
 @pytest.mark.parametrize("html", SELECTOR_PAGES)
-def test_template_selectors_give_what_their_xpath_gives(html):
+def test_template_selectors_give_what_their_xpath_gives(html, long):
     from crawler.parsers import article
-    from crawler.parsers.layers.selectors import TEMPLATES, Page
+    from crawler.parsers.layers.selectors import LONG_PAGE, TEMPLATES, Page
 
     text = f"<html><body>{html}</body></html>"
     root = article._parse(text)
     twice = article._ids_given_twice()
     assert twice is not None
     containers = [None, *root.iter("div", "p")]
-    page = Page(root, text, twice)
+    # a long page goes to the id index and the class holders without searching the names in the markup
+    page = Page(root, text + " " * LONG_PAGE if long else text, twice)
+    assert page.short is not long
     led = set()
     for compiled in TEMPLATES:
         for selector in compiled.selectors:

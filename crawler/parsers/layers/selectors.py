@@ -101,6 +101,11 @@ def _compile(t: rules.Template) -> Compiled:
 TEMPLATES = tuple(_compile(t) for t in rules.TEMPLATES)
 
 
+# From this many characters of markup, a selector led by an id or a class goes to the id index or reads the
+# page's class attributes at once, without searching its names in the markup first: the searches cost per
+# character, the index nothing and the reading per element, and a long page can hold a short tree (one
+# nested deeper than libxml2 reads, 256 levels). On a shorter page the searches are the cheapest test.
+LONG_PAGE = 65_536
 _CLASSES = etree.XPath("//@class")  # every class attribute (each value knows its element: getparent())
 
 
@@ -120,6 +125,7 @@ class Page:
         self.root = root
         self.text = text
         self.ids_twice = ids_twice  # None: the ids were not indexed, or the index cannot be trusted
+        self.short = len(text) < LONG_PAGE
         self._present: dict[str, bool] = {}
         self._selected: dict[tuple, list] = {}
         self._with_class: dict[str, list] = {}
@@ -151,17 +157,17 @@ class Page:
         return found
 
     def _select(self, selector: Selector, within) -> list:
+        anchored = selector.anchor_id is not None or selector.anchor_class is not None
+        if not anchored or self.short:  # on a short page the names are searched first: the cheapest test
+            for name in selector.keys:
+                if not self.present(name):
+                    return []
         anchor_id = selector.anchor_id
         if anchor_id is not None and self.ids_twice is not None and anchor_id not in self.ids_twice:
-            # (no name search in the text: the index answers at once)
             anchors = _BY_ID(self.root, name=anchor_id)
             if not anchors or (within is not None and not contains(anchors[0], within)):
                 return []
             return selector.xpath(anchors[0])
-        if selector.anchor_class is None or self._classes is None:
-            for name in selector.keys:  # (once the class attributes are read, the holders answer at once)
-                if not self.present(name):
-                    return []
         if selector.anchor_class is None:
             return selector.xpath(self.root if within is None else within)
         holders = self._holders(selector.anchor_class)
