@@ -105,7 +105,7 @@ TEMPLATES = tuple(_compile(t) for t in rules.TEMPLATES)
 # page's class attributes at once, without searching its names in the markup first: the searches cost per
 # character, the index nothing and the reading per element, and a long page can hold a short tree (one
 # nested deeper than libxml2 reads, 256 levels). On a shorter page the searches are the cheapest test.
-LONG_PAGE = 65_536
+LONG_PAGE = 16_384
 _CLASSES = etree.XPath("//@class")  # every class attribute (each value knows its element: getparent())
 
 
