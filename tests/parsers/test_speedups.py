@@ -105,6 +105,9 @@ SELECTOR_PAGES = [
     "<div class='incont_t'><h2>题</h2><p>2024-04-11</p></div><div class='incont_txt'>文</div>"
     "<div class='news_nr'><div class='news_h1'>标</div><div class='new_h1x'>否</div></div>"
     "<div class='new_txtct'><span>来源：甲</span></div><div class='xcontent_title'><h1>否</h1></div>",
+    # libxml2 indexes <a name> as an id too: before the element with the id, around it, and alone
+    "<a name='source_baidu'>x</a><span id='source_baidu'>乙</span><a name='editor_baidu'>"
+    "<span id='editor_baidu'>丙</span></a><a name='pubtime_baidu'>2024-04-11</a>",
     # no such ids or classes at all
     "<div class='other'><p>正文</p></div>",
 ]
