@@ -119,7 +119,9 @@ def _parse_article(body: bytes | str, url: str | None, fetched_at, encoding: str
     reference = china_naive(fetched) if fetched else None
     decoded = decode(body, encoding)
     text = decoded.text
-    if "\x00" in text or not isinstance(body, bytes):  # lxml refuses a NUL; a str may hold lone surrogates
+    # (strict UTF-8 holds a NUL character where its bytes hold a NUL byte: searched there, ~30x faster)
+    nul = b"\x00" in body if decoded.exact and isinstance(body, bytes) else "\x00" in text
+    if nul or not isinstance(body, bytes):  # lxml refuses a NUL; a str may hold lone surrogates
         text = xml_safe(text)  # (other such characters are taken out of the record's fields at the end)
     if not text or text.isspace():
         raise NotAnArticle("empty document")

@@ -135,3 +135,23 @@ def test_template_selectors_give_what_their_xpath_gives(html, long):
                 plain = selector.xpath(root if within is None else within)
                 assert page.select(selector, within) == plain, (selector.css, within)
     assert led == {(True, False), (False, True), (False, False)}  # id-led, class-led and others compared
+
+
+# -- the page's own bytes go to libxml2 when they are its UTF-8 -------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_nul_in_the_bytes_is_taken_out_before_parsing(encoding):
+    from crawler.parsers import parse_article
+
+    para = "近日，四川宣布把人工智能列为今年的1号创新工程，以超常规最大力度精准支持人工智能产业发展。"
+    html = (
+        "<html><head><title>标题</title></head><body><div><h1>四川如何发展AIGC产业</h1>"
+        "<p>2024年04月11日 10:57 来源：四川日报 编辑：曹惠君</p>"
+        f"<p>{para}\x00</p><p>{para}</p></div></body></html>"
+    )
+    article = parse_article(
+        html.encode(encoding), "https://www.sc.chinanews.com.cn/cjbd/2024-04-11/1.html", encoding=encoding
+    )
+    assert article.body == f"{para}\n{para}"
+    assert (article.title, article.source, article.editor) == ("四川如何发展AIGC产业", "四川日报", "曹惠君")
