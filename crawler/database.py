@@ -216,7 +216,7 @@ def _hash_versioned(title, body, source, editor, authors, images) -> str:
 
 
 @migrations()
-def m301_changes_revisits(db: Database) -> None:
+def m102_changes_revisits(db: Database) -> None:
     import json
 
     db.table("articles").add_column("checked_at", str)
@@ -265,7 +265,7 @@ def m301_changes_revisits(db: Database) -> None:
 
 
 @migrations()
-def m2xx_real_pages_site(db: Database) -> None:
+def m103_real_pages_site(db: Database) -> None:
     """Article.site: which Chinanews site a record is from (only Sichuan pages are stored today)."""
     db.table("articles").add_column("site", str)
     db.execute("UPDATE articles SET site = 'sc.chinanews.com.cn' WHERE site IS NULL")
@@ -277,7 +277,7 @@ def m2xx_real_pages_site(db: Database) -> None:
 
 
 @migrations()
-def m201_complete_coverage(db: Database) -> None:
+def m104_complete_coverage(db: Database) -> None:
     db.execute(
         "CREATE TABLE coverage (id INTEGER PRIMARY KEY, channel TEXT NOT NULL, start TEXT NOT NULL, "
         '"end" TEXT NOT NULL, run_id INTEGER)'

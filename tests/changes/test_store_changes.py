@@ -70,7 +70,7 @@ def test_withdrawn_then_stored_again_is_restored_once(db_path):
 def test_the_migration_rehashes_stored_articles_so_an_unchanged_revisit_is_no_edit(tmp_path):
     path = tmp_path / "old.db"
     old = Database(path)
-    mine = [m.name for m in migrations._migrations if m.name.startswith("m301_changes")]
+    mine = [m.name for m in migrations._migrations if m.name.startswith("m102_changes")]
     migrations.apply(old, stop_before=mine)
     a = article("207510", BODY, authors=["黄爱林"])
     old["articles"].insert(
