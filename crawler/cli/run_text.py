@@ -55,7 +55,8 @@ KNOWN = set(
     "since requests responses list_pages articles skipped_known new changed unchanged duplicates dropped "
     "failed failed_fetch failed_parse retried_failures resolved_failures generic generic_share generic_count "
     "generic_total generic_basis generic_threshold elapsed_seconds indexed revisits revisits_online "
-    "revisits_failed removed restored still_removed".split()
+    "revisits_failed removed restored still_removed discovered stored failed_articles unstored unaccounted "
+    "gaps_recorded".split()
 )
 
 
@@ -92,6 +93,20 @@ def run_lines(run: dict[str, Any]) -> list[str]:
     if "articles" in counts or stored:
         head = f"{_n(counts.get('articles'), 'article')} parsed" if "articles" in counts else "stored"
         lines.append(f"      {head}: " + ", ".join(f"{v:,} {k}" for k, v in stored))
+    if "discovered" in counts:
+        ends = [
+            f"{_n(counts.get('skipped_known'), 'already stored', 'already stored')}",
+            f"{_n(counts.get('stored'), 'stored', 'stored')}",
+            f"{_n(counts.get('failed_articles'), 'failed', 'failed')}",
+        ]
+        for key, word in (("unstored", "not stored"), ("unaccounted", "unaccounted")):
+            if counts.get(key):
+                ends.append(f"{counts[key]:,} {word}")
+        gaps = counts.get("gaps_recorded")
+        lines.append(
+            f"      {_n(counts['discovered'], 'article')} discovered: " + ", ".join(ends)
+            + (f" · {_n(gaps, 'gap')} recorded" if gaps else "")
+        )
     problems = []
     if "failed" in counts:
         failed = counts["failed"]

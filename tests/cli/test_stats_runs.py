@@ -62,6 +62,17 @@ def test_revisit_counts():
     ]
 
 
+def test_the_outcome_of_every_discovered_article_is_one_readable_line():
+    counts = {"discovered": 1204, "skipped_known": 100, "stored": 1090, "failed_articles": 10,
+              "unstored": 4, "unaccounted": 0, "gaps_recorded": 2}  # fmt: skip
+    run = {"id": 5, "started_at": "2026-12-01T20:42:45+00:00", "finished_at": None, "status": "failed",
+           "counts": counts}  # fmt: skip
+    assert run_lines(run)[1:] == [
+        "      1,204 articles discovered: 100 already stored, 1,090 stored, 10 failed, 4 not stored"
+        " · 2 gaps recorded"
+    ]
+
+
 def test_a_run_without_an_end_or_counts():
     run = {"id": 3, "started_at": "2026-12-01T20:42:45+00:00", "finished_at": None, "status": "running"}
     assert run_lines(run) == [
