@@ -39,7 +39,8 @@ def summary_lines(stats: dict[str, Any], node, status: str, seconds: float) -> l
         f"  requests   {n('downloader/request_count')} sent, {n('scnews/list_pages')} list pages read",
         f"  articles   {n('scnews/articles')} parsed, {n('scnews/queued')} handed to the writer, "
         f"{n('scnews/skipped_known')} skipped as already stored",
-        f"  failed     {n('scnews/failed')} (fetch {n('scnews/failed/fetch')}, parse {n('scnews/failed/parse')})"
+        f"  failed     {n('scnews/failed')} "
+        f"(fetch {n('scnews/failed/fetch')}, parse {n('scnews/failed/parse')})"
         f"; requests taken back from stopped crawlers {n('scnews/redis/reclaimed')}",
     ]
 
@@ -47,7 +48,10 @@ def summary_lines(stats: dict[str, Any], node, status: str, seconds: float) -> l
 def run_distributed_crawl(options: CrawlOptions, out: TextIO, err: TextIO) -> int:
     url = options.redis_url or ""
     if options.db_path:
-        print("Error: --db and --redis exclude each other (the writer, scnews ingest, owns the database)", file=err)
+        print(
+            "Error: --db and --redis exclude each other (the writer, scnews ingest, owns the database)",
+            file=err,
+        )
         return EXIT_USAGE
     try:
         client = connect(url)
@@ -117,4 +121,3 @@ def _crawl_node(settings, options: CrawlOptions):
 
     stats, reason = _crawl(settings, options, on_crawler=hook)
     return stats, reason, holder.get("node")
-

@@ -60,7 +60,7 @@ class Keys:
 
     @property
     def processing(self) -> str:
-        """Events the writer took and has not committed yet (a reliable queue: back to ``items`` on restart)."""
+        """Events the writer took and has not committed yet (reliable queue: back to ``items`` on restart)."""
         return f"{self.prefix}:items:processing"
 
     @property
@@ -91,7 +91,7 @@ def describe(url: str) -> str:
 
 
 def connect(url: str, ping: bool = True):
-    """A Redis client for ``url`` (bytes replies); ``RedisUnavailable`` with one line when it cannot be used."""
+    """A Redis client for ``url`` (bytes replies); ``RedisUnavailable`` (one line) when it cannot be used."""
     import redis
 
     try:

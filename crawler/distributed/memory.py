@@ -55,7 +55,9 @@ class RedisMemory:
         return list(urls)[:limit]
 
     def record_failure(self, url: str, stage: str, reason: str, http_status: int | None = None) -> None:
-        self._send({"type": "failure", "url": url, "stage": stage, "reason": reason, "http_status": http_status})
+        self._send(
+            {"type": "failure", "url": url, "stage": stage, "reason": reason, "http_status": http_status}
+        )
 
     def clear_failure(self, url: str) -> None:
         self._send({"type": "clear", "url": url})

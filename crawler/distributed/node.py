@@ -133,7 +133,7 @@ class Node:
         self.seeder = False
         self.error: str | None = None  # set when Redis went away: the crawl stops and says this
         self.left = False
-        self._loop = None
+        self._loop: Any = None
         self._join = self.client.register_script(_JOIN)
         self._take = self.client.register_script(_TAKE)
         self._may_close = self.client.register_script(_MAY_CLOSE)

@@ -182,7 +182,7 @@ COUNTED = ("downloader/request_count", "response_received_count", "scnews/", "it
 class AckMiddleware:
     """Spider middleware: a request is finished once its callback's output has gone through (items queued,
     requests in the frontier); then it is no longer in flight. Requests that failed stay in flight until
-    their process ends (their failure is already recorded; if the process dies first they are fetched again)."""
+    their process ends (their failure is recorded; if the process dies first they are fetched again)."""
 
     def __init__(self, crawler):
         self.node = node_for(crawler)
