@@ -39,6 +39,11 @@ class CrawlMemory(Protocol):
         """(seed?, the run's parameters). Alone, a process always seeds its own run with its parameters."""
         ...
 
+    def claim(self, ids: Iterable[str], by: str) -> set[str]:
+        """The subset of ``ids`` that the page ``by`` may request: taken on now, or by ``by`` before (a page
+        parsed again after its process died requests the same articles again)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -89,6 +94,9 @@ class DatabaseMemory:
 
     def join_run(self, params: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
         return True, params
+
+    def claim(self, ids: Iterable[str], by: str) -> set[str]:
+        return set(ids)  # one process: the spider's own bookkeeping suffices
 
     def close(self) -> None:
         if self._db is not None:

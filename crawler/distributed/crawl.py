@@ -15,16 +15,23 @@ from typing import Any, TextIO
 from crawler.crawl_run import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CrawlOptions, _crawl, build_settings
 from crawler.distributed.keys import RedisUnavailable, connect
 
-DISTRIBUTED_SETTINGS: dict[str, Any] = {
-    "SCHEDULER": "crawler.distributed.scheduler.RunScheduler",
-    "DUPEFILTER_CLASS": "crawler.distributed.scheduler.RunDupeFilter",
-    "ITEM_PIPELINES": {"crawler.distributed.items.ItemQueuePipeline": 100},
-    "SPIDER_MIDDLEWARES": {"crawler.distributed.scheduler.AckMiddleware": 10},
-}
+ACK = "crawler.distributed.scheduler.AckMiddleware"
 
 
-def redis_settings(url: str) -> dict[str, Any]:
-    return {**DISTRIBUTED_SETTINGS, "SCNEWS_REDIS_URL": url}
+def apply_redis_settings(settings, url: str) -> None:
+    """The shared frontier and the hand-over to the writer, on top of the crawl's usual settings."""
+    spider_mws = {**settings.getdict("SPIDER_MIDDLEWARES"), ACK: 10}
+    downloader_mws = {**settings.getdict("DOWNLOADER_MIDDLEWARES"), ACK: 50}
+    overrides = {
+        "SCNEWS_REDIS_URL": url,
+        "SCHEDULER": "crawler.distributed.scheduler.RunScheduler",
+        "DUPEFILTER_CLASS": "crawler.distributed.scheduler.RunDupeFilter",
+        # The crawler stores nothing: its records go to the writer (scnews ingest) through Redis.
+        "ITEM_PIPELINES": {"crawler.distributed.items.ItemQueuePipeline": 100},
+        "SPIDER_MIDDLEWARES": spider_mws,
+        "DOWNLOADER_MIDDLEWARES": downloader_mws,
+    }
+    settings.setdict(overrides, priority="cmdline")
 
 
 def summary_lines(stats: dict[str, Any], node, status: str, seconds: float) -> list[str]:
@@ -73,16 +80,14 @@ def run_distributed_crawl(options: CrawlOptions, out: TextIO, err: TextIO) -> in
             replica = ReplicaServer(ReplicaSite(slow_seconds=3.0)).start()
             base_url = replica.url
         settings = build_settings(options, base_url, progress=err.isatty() and not options.quiet)
-        settings.setdict(redis_settings(url), priority="cmdline")
-        settings.setdict(dict(options.settings), priority="cmdline")
+        apply_redis_settings(settings, url)
         stats, reason, node = _crawl_node(settings, options)
         if node is not None and node.error is not None:
             status = "redis-unavailable"
-            print(f"scnews crawl: {node.error}; this crawler stopped", file=err)
             lost = int(stats.get("scnews/not_handed_over", 0) or 0)
             print(
-                f"scnews crawl: {lost} records were not handed over; the run is not complete, so the next "
-                "run fetches what is missing",
+                f"scnews crawl: {node.error}; this crawler stopped with {lost} records not handed over "
+                "(the run stays open in Redis: a crawler started later resumes it)",
                 file=err,
             )
         elif reason == "finished":

@@ -63,6 +63,16 @@ def load_pipelines(crawler) -> list[Any]:
     return [load_object(path).from_crawler(crawler) for _, path in ordered]
 
 
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class Ingester:
     def __init__(self, client, keys: Keys, settings, url: str, batch_seconds: float = 1.0):
         self.client = client
@@ -100,11 +110,19 @@ class Ingester:
                 pipeline.close_spider()
 
     def claim(self) -> bool:
-        """Hold the writer's key (renewed while running); False when another writer holds it."""
-        ok = self.client.set(self.keys.ingester, self.id, nx=True, px=15000)
-        if ok:
+        """Hold the writer's key (renewed while running); False when another live writer holds it.
+
+        The key expires 15 s after its writer stopped renewing it; a writer on this machine whose process
+        is gone (killed) is taken over at once.
+        """
+        if self.client.set(self.keys.ingester, self.id, nx=True, px=15000):
             return True
-        return self.client.get(self.keys.ingester) == self.id.encode()
+        holder = (self.client.get(self.keys.ingester) or b"").decode()
+        host, _, pid = holder.rpartition(":")
+        if holder == self.id or (host == socket.gethostname() and pid.isdigit() and not pid_alive(int(pid))):
+            self.renew()
+            return True
+        return False
 
     def renew(self) -> None:
         self.client.set(self.keys.ingester, self.id, px=15000)

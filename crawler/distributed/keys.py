@@ -30,6 +30,11 @@ class Keys:
         return f"{self.prefix}:dupefilter"
 
     @property
+    def claimed(self) -> str:
+        """Ids of the articles a process of the run has taken on (another URL form of one is not fetched)."""
+        return f"{self.prefix}:claimed"
+
+    @property
     def run(self) -> str:
         """The current run: a hash of its id, start time and parameters."""
         return f"{self.prefix}:run"

@@ -72,6 +72,19 @@ class RedisMemory:
         except redis.RedisError as exc:
             self.node.lost(exc)
 
+    def claim(self, ids: Iterable[str], by: str) -> set[str]:
+        import redis
+
+        wanted = sorted({str(i) for i in ids if i})
+        if not wanted or self.node.error is not None:
+            return set()
+        try:
+            granted = self.node.claim(wanted, by)
+        except redis.RedisError as exc:
+            self.node.lost(exc)
+            return set()
+        return {i for i, ok in zip(wanted, granted, strict=True) if ok}
+
     def join_run(self, params: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
         return self.node.join(params)
 

@@ -8,8 +8,8 @@ Every step that must not interleave with another process is one Lua script, so R
 - finish (ack): the request's callback has run and its output (requests, records) is in Redis.
 - may-close: the frontier is empty and no other live process is busy. Processes whose heartbeat stopped
   (killed, machine gone) are removed and their in-flight requests go back to the frontier first.
-- leave: this process's state goes; when nothing is left to crawl the run ends (a ``run-end`` event, and
-  the frontier and fingerprints are deleted with it).
+- leave: this process's state goes; when no process is left and the frontier is empty the run ends (a
+  ``run-end`` event after every process's ``crawler-done``; the frontier and fingerprints go with it).
 
 Heartbeat: every ``SCNEWS_REDIS_HEARTBEAT`` seconds (0.5) a process renews ``alive`` and, while its engine has
 work, ``busy``; both expire after ``SCNEWS_REDIS_HEARTBEAT_TTL`` seconds (10) when the process stops renewing.
@@ -55,6 +55,28 @@ redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
 return r[1]
 """
 
+# KEYS: claimed; ARGV: page, ttl seconds, ids... -> 1/0 per id: the page may request it
+_CLAIM = """
+local out = {}
+for i = 3, #ARGV do
+  redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[1])
+  out[#out + 1] = (redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[1]) and 1 or 0
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return out
+"""
+
+# KEYS: dupefilter, requests; ARGV: fingerprint (empty: not filtered), score, request, ttl seconds.
+# Fingerprint and request go in together, so a request is never marked seen without being queued.
+_ENQUEUE = """
+if ARGV[1] ~= '' then
+  if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+  redis.call('EXPIRE', KEYS[1], ARGV[4])
+end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
 # Shared by may-close and leave: remove dead processes (their in-flight requests back to the frontier);
 # 1 when the frontier is empty and no other live process is busy.
 _SETTLE = """
@@ -87,9 +109,31 @@ return {done, reclaimed}
 """
 )
 
+# Ends the run when no process is left in it and the frontier is empty (1 ended now, 2 already, 0 not yet).
+_TRY_END = """
+local function try_end(requests, crawlers, dupefilter, run, items, prefix, claimed)
+  if redis.call('EXISTS', run) == 0 then return 2 end
+  settle(requests, crawlers, prefix, '')
+  if redis.call('SCARD', crawlers) > 0 or redis.call('ZCARD', requests) > 0 then return 0 end
+  local id = redis.call('HGET', run, 'id')
+  redis.call('DEL', requests, dupefilter, run, crawlers, claimed)
+  redis.call('RPUSH', items, cjson.encode({type='run-end', run=id}))
+  return 1
+end
+"""
+
+_END = (
+    _SETTLE
+    + _TRY_END
+    + """
+return try_end(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[1], KEYS[6])
+"""
+)
+
 # ARGV: prefix, node, requeue (1: this process's in-flight requests go back), crawler-done event JSON
 _LEAVE = (
     _SETTLE
+    + _TRY_END
     + """
 local prefix, me = ARGV[1], ARGV[2]
 local inflight = prefix .. ':inflight:' .. me
@@ -99,18 +143,7 @@ end
 redis.call('DEL', inflight, prefix .. ':alive:' .. me, prefix .. ':busy:' .. me)
 redis.call('SREM', KEYS[2], me)
 redis.call('RPUSH', KEYS[5], ARGV[4])
-if redis.call('EXISTS', KEYS[4]) == 0 then return 0 end
-local done = settle(KEYS[1], KEYS[2], prefix, me)
-if done == 1 then
-  local id = redis.call('HGET', KEYS[4], 'id')
-  for _, other in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-    redis.call('DEL', prefix .. ':inflight:' .. other)
-  end
-  redis.call('DEL', KEYS[1], KEYS[3], KEYS[4], KEYS[2])
-  redis.call('RPUSH', KEYS[5], cjson.encode({type='run-end', run=id}))
-  return 1
-end
-return 0
+return try_end(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], prefix, KEYS[6])
 """
 )
 
@@ -129,15 +162,20 @@ class Node:
         settings = crawler.settings
         self.interval = settings.getfloat("SCNEWS_REDIS_HEARTBEAT", 0.5)
         self.ttl_ms = int(settings.getfloat("SCNEWS_REDIS_HEARTBEAT_TTL", 10.0) * 1000)
+        self.fingerprint_ttl = settings.getint("SCNEWS_REDIS_FINGERPRINT_TTL", 86400)
         self.run_id: str | None = None
         self.seeder = False
         self.error: str | None = None  # set when Redis went away: the crawl stops and says this
         self.left = False
         self._loop: Any = None
+        self._stopped: Any = None
         self._join = self.client.register_script(_JOIN)
         self._take = self.client.register_script(_TAKE)
         self._may_close = self.client.register_script(_MAY_CLOSE)
         self._leave = self.client.register_script(_LEAVE)
+        self._end = self.client.register_script(_END)
+        self._claim = self.client.register_script(_CLAIM)
+        self._enqueue = self.client.register_script(_ENQUEUE)
 
     # --- Redis gone ----------------------------------------------------------------------------------
 
@@ -155,8 +193,14 @@ class Node:
     # --- lifecycle -----------------------------------------------------------------------------------
 
     def start_heartbeat(self) -> None:
+        """``alive`` from a thread (a reactor busy parsing is still alive), ``busy`` from the reactor."""
+        import threading
+
         from twisted.internet import task
 
+        self._stopped = threading.Event()
+        self._alive_thread = threading.Thread(target=self._keep_alive, name="scnews-redis-alive", daemon=True)
+        self._alive_thread.start()
         self.beat()
         self._loop = task.LoopingCall(self.beat)
         self._loop.start(self.interval, now=False)
@@ -165,6 +209,18 @@ class Node:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
         self._loop = None
+        if self._stopped is not None:
+            self._stopped.set()
+
+    def _keep_alive(self) -> None:
+        import redis
+
+        while not self._stopped.is_set() and self.error is None and not self.left:
+            try:
+                self.client.set(self.keys.alive(self.id), 1, px=self.ttl_ms)
+            except redis.RedisError:
+                pass  # the reactor's calls notice it and stop the crawl with one line
+            self._stopped.wait(self.interval)
 
     def beat(self) -> None:
         import redis
@@ -177,13 +233,10 @@ class Node:
         except (RuntimeError, AttributeError):  # the engine has no slot yet, or any more
             idle = True
         try:
-            pipe = self.client.pipeline(transaction=False)
-            pipe.set(self.keys.alive(self.id), 1, px=self.ttl_ms)
             if idle:
-                pipe.delete(self.keys.busy(self.id))
+                self.client.delete(self.keys.busy(self.id))
             else:
-                pipe.set(self.keys.busy(self.id), 1, px=self.ttl_ms)
-            pipe.execute()
+                self.client.set(self.keys.busy(self.id), 1, px=self.ttl_ms)
         except redis.RedisError as exc:
             self.lost(exc)
 
@@ -204,6 +257,13 @@ class Node:
         k = self.keys
         return self._take(keys=[k.requests, k.inflight(self.id), k.busy(self.id)], args=[token, self.ttl_ms])
 
+    def claim(self, ids: list[str], by: str) -> list[int]:
+        return self._claim(keys=[self.keys.claimed], args=[by, self.fingerprint_ttl, *ids])
+
+    def enqueue(self, fingerprint: str | None, score: float, data: bytes) -> bool:
+        keys = [self.keys.dupefilter, self.keys.requests]
+        return bool(self._enqueue(keys=keys, args=[fingerprint or "", score, data, self.fingerprint_ttl]))
+
     def ack(self, token: str) -> None:
         self.client.hdel(self.keys.inflight(self.id), token)
 
@@ -216,15 +276,26 @@ class Node:
         return bool(done)
 
     def leave(self, finished: bool, counts: dict[str, Any]) -> bool:
-        """Leave the run; True when this process ended it (nothing left to crawl)."""
+        """Leave the run; True when this process ended it.
+
+        The run ends when its last process leaves with the frontier empty. A process that finished waits
+        (at most the heartbeat's TTL) for the others to leave, or for a stopped one's heartbeat to expire,
+        so that one of them ends the run after every process's counts have reached the writer.
+        """
+        import time
+
         k = self.keys
+        keys = [k.requests, k.crawlers, k.dupefilter, k.run, k.items, k.claimed]
         event = {"type": "crawler-done", "run": self.run_id, "crawler": self.id, "counts": counts}
-        ended = self._leave(
-            keys=[k.requests, k.crawlers, k.dupefilter, k.run, k.items],
-            args=[k.prefix, self.id, "0" if finished else "1", json.dumps(event, default=str)],
+        state = self._leave(
+            keys=keys, args=[k.prefix, self.id, "0" if finished else "1", json.dumps(event, default=str)]
         )
         self.left = True
-        return bool(ended)
+        deadline = time.monotonic() + self.ttl_ms / 1000 + 1
+        while finished and state == 0 and time.monotonic() < deadline:
+            time.sleep(self.interval)
+            state = self._end(keys=keys, args=[k.prefix])
+        return state == 1
 
 
 _nodes: WeakKeyDictionary[Any, Node] = WeakKeyDictionary()

@@ -39,12 +39,6 @@ logger = logging.getLogger(__name__)
 class RunQueue(PriorityQueue):
     node: Node
 
-    def push(self, request) -> None:
-        token = request.meta.pop(TOKEN_META, None)
-        super().push(request)
-        if token:  # a retry or redirect of a request in flight: the new one is in the frontier now
-            self.node.ack(token)
-
     def pop(self, timeout: int = 0):
         token = uuid.uuid4().hex
         data = self.node.take(token)
@@ -63,7 +57,7 @@ class RunDupeFilter(RFPDupeFilter):
         dupefilter = super().from_spider(spider)
         dupefilter.server = node_for(spider.crawler).client
         dupefilter.key = node_for(spider.crawler).keys.dupefilter
-        dupefilter.ttl = spider.settings.getint("SCNEWS_REDIS_FINGERPRINT_TTL", 86400)
+        dupefilter.ttl = node_for(spider.crawler).fingerprint_ttl
         return dupefilter
 
     def request_seen(self, request) -> bool:
@@ -130,13 +124,18 @@ class RunScheduler(Scheduler):
     def enqueue_request(self, request) -> bool:
         if self.node.error is not None:
             return False
+        # A retry or redirect of a request in flight: once the new request is in the frontier (or filtered
+        # out), the one taken is done.
+        token = request.meta.pop(TOKEN_META, None)
         try:
-            if not request.dont_filter and self.df.request_seen(request):
-                request.meta.pop(TOKEN_META, None)
-                return False
-            self.stats.inc_value("scheduler/enqueued/redis")
-            self.queue.push(request)
-            return True
+            fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
+            data = self.queue._encode_request(request)
+            queued = self.node.enqueue(fingerprint, -request.priority, data)
+            if queued:
+                self.stats.inc_value("scheduler/enqueued/redis")
+            if token:
+                self.node.ack(token)
+            return queued
         except redis.RedisError as exc:
             self.node.lost(exc)
             return False
@@ -180,9 +179,9 @@ COUNTED = ("downloader/request_count", "response_received_count", "scnews/", "it
 
 
 class AckMiddleware:
-    """Spider middleware: a request is finished once its callback's output has gone through (items queued,
-    requests in the frontier); then it is no longer in flight. Requests that failed stay in flight until
-    their process ends (their failure is recorded; if the process dies first they are fetched again)."""
+    """A request is finished once its callback's output has gone through (records queued, requests in the
+    frontier; as a spider middleware), or once its download failed for good (as a downloader middleware,
+    after the retries: the errback that records the failure runs next); then it is no longer in flight."""
 
     def __init__(self, crawler):
         self.node = node_for(crawler)
@@ -192,7 +191,11 @@ class AckMiddleware:
         return cls(crawler)
 
     def _ack(self, response) -> None:
-        token = response.request.meta.get(TOKEN_META) if response is not None else None
+        if response is not None:
+            self._ack_request(response.request)
+
+    def _ack_request(self, request) -> None:
+        token = request.meta.get(TOKEN_META)
         if token and self.node.error is None:
             try:
                 self.node.ack(token)
@@ -207,3 +210,7 @@ class AckMiddleware:
         async for item in result:
             yield item
         self._ack(response)
+
+    def process_exception(self, request, exception):
+        self._ack_request(request)
+        return None

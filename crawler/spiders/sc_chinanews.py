@@ -393,6 +393,9 @@ class ScChinanewsSpider(scrapy.Spider):
             if (parsed := parse_article_url(item.url)) is not None
         }
         fresh = {k: v for k, v in ids.items() if k not in self.seen_ids}
+        if fresh:  # another process of a shared run may have taken some on already (other URL forms)
+            claimed = self.memory.claim(fresh, by=site_url)
+            fresh = {k: v for k, v in fresh.items() if k in claimed}
         known = set() if self.refresh else self.memory.known_ids(fresh)
         for article_id, (item, parsed) in fresh.items():
             self.seen_ids.add(article_id)
