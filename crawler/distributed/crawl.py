@@ -60,6 +60,8 @@ def run_distributed_crawl(options: CrawlOptions, out: TextIO, err: TextIO) -> in
             file=err,
         )
         return EXIT_USAGE
+    # Revisits read and mark stored articles in the database itself: they run where it is (scnews revisit).
+    options.revisit = "off"
     try:
         client = connect(url)
     except RedisUnavailable as exc:
