@@ -56,6 +56,9 @@ def test_redis_gone_mid_run_loses_nothing(tmp_path, redis_factory, replica_facto
 
     # Redis back (its append-only file kept every write): a crawler resumes the run, the writer finishes.
     server.start()
+    # The abandoned run's fingerprints and claims would expire (a day) if no crawler came back for it.
+    client = server.client()
+    assert 0 < client.ttl("scnews:dupefilter") <= 86400 and 0 < client.ttl("scnews:claimed") <= 86400
     rc, out, err = finish(crawler(server.url, replica.url))
     assert rc == 0, err
     assert "joined" in out  # the interrupted run, with its frontier
@@ -63,3 +66,4 @@ def test_redis_gone_mid_run_loses_nothing(tmp_path, redis_factory, replica_facto
     assert code == 0, ierr
     assert {row[0] for row in rows(db, "SELECT article_id FROM articles")} == reference_ids
     assert rows(db, "SELECT status FROM crawl_runs") == [("ok",)]
+    assert not client.exists("scnews:dupefilter", "scnews:claimed", "scnews:requests")  # gone with the run
