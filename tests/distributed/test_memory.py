@@ -1,4 +1,4 @@
-"""What a crawler needs from the database reaches it through Redis, kept there by the writer (no subprocess)."""
+"""What a crawler needs from the database reaches it through Redis, kept there by the writer (in-process)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,9 @@ def database(tmp_path):
     finish_run(db, run, "ok", {})
     writer = ArticleWriter(db)
     for article_id in ("207510", "207511"):
-        article = Article(URL.format(article_id), article_id, "cjbd", None, "标题", "2024-04-11T10:57:00+08:00")
+        article = Article(
+            URL.format(article_id), article_id, "cjbd", None, "标题", "2024-04-11T10:57:00+08:00"
+        )
         writer.add(PendingArticle(article_row(article)))
     writer.flush()
     record_failure(db, URL.format("207599"), "fetch", "HTTP 500", 500)
@@ -55,8 +57,10 @@ def test_the_writer_publishes_what_the_database_memory_knows(redis_factory, data
     remote, local = RedisMemory(node), DatabaseMemory(database)
     asked = ["207510", "207511", "207512"]
     assert remote.known_ids(asked) == local.known_ids(asked) == {"207510", "207511"}
-    assert remote.last_success_start() == local.last_success_start() == datetime.fromisoformat(
-        "2026-11-30T01:00:00+00:00"
+    assert (
+        remote.last_success_start()
+        == local.last_success_start()
+        == datetime.fromisoformat("2026-11-30T01:00:00+00:00")
     )
     assert remote.failures_to_retry(10) == local.failures_to_retry(10) == [URL.format("207599")]
     local.close()
