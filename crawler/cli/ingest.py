@@ -54,4 +54,11 @@ def ingest_command(
         if not sep or not name.strip():
             raise click.UsageError(f"--set: {value!r} is not NAME=VALUE")
         overrides[name.strip()] = setting
+    from crawler.crawl_args import CrawlArgumentError
+    from crawler.crawl_settings import check_settings
+
+    try:
+        check_settings(overrides)
+    except CrawlArgumentError as exc:
+        raise click.UsageError(str(exc)) from None
     sys.exit(run_ingest(redis_url, db_path, once, idle, overrides))
