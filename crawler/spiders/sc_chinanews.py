@@ -667,7 +667,8 @@ class ScChinanewsSpider(scrapy.Spider):
         # The pipelines have committed their last batch by now (Scrapy closes them before this signal).
         # A run that could not store its articles (disk full: `unstored`) covers nothing, nor do revisits.
         unstored = self.crawler.stats.get_value("scnews/unstored")
-        if reason == "finished" and self.lists and self.channel_since and not unstored and self.memory.uses_database:
+        covering = self.lists and self.channel_since and self.memory.uses_database
+        if reason == "finished" and covering and not unstored:
             self.record_coverage()
         self.memory.close()
         if self.db is not None:
