@@ -100,6 +100,7 @@ class CrawlOptions:
     cache: bool = False
     quiet: bool = False
     verbose: bool = False
+    redis_url: str | None = None  # share the crawl through Redis; no database (crawler/distributed/)
     settings: dict[str, Any] = field(default_factory=dict)  # setting overrides, last word
     set_args: tuple[str, ...] = ()  # "NAME=VALUE" strings from the command line, added to ``settings``
 
@@ -273,6 +274,10 @@ def run_crawl(options: CrawlOptions, out: TextIO | None = None, err: TextIO | No
     except CrawlArgumentError as exc:
         say(err, f"Error: {exc}")
         return EXIT_USAGE
+    if options.redis_url:
+        from crawler.distributed.crawl import run_distributed_crawl
+
+        return run_distributed_crawl(options, out, err)
 
     from crawler.database import resolve_db_path
 
@@ -435,7 +440,7 @@ def _one_line(record: logging.LogRecord) -> bool:
     return True
 
 
-def _crawl(settings, options: CrawlOptions) -> tuple[dict[str, Any], str | None]:
+def _crawl(settings, options: CrawlOptions, on_crawler=None) -> tuple[dict[str, Any], str | None]:
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
@@ -443,6 +448,8 @@ def _crawl(settings, options: CrawlOptions) -> tuple[dict[str, Any], str | None]
 
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(ScChinanewsSpider)
+    if on_crawler is not None:
+        on_crawler(crawler)
     kwargs: dict[str, Any] = {"channels": options.channels, "since": options.since, "until": options.until}
     if options.max_pages is not None:
         kwargs["max_pages"] = options.max_pages

@@ -26,6 +26,9 @@ READ_AS_FLOAT = frozenset({"DOWNLOAD_DELAY", "DOWNLOAD_TIMEOUT", "DNS_TIMEOUT"})
 # name: (lowest, highest) allowed, None for no bound.
 BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "CONCURRENT_REQUESTS": (1, None),
+    "SCNEWS_REDIS_HEARTBEAT": (0.05, None),
+    "SCNEWS_REDIS_HEARTBEAT_TTL": (1, None),
+    "SCNEWS_REDIS_FINGERPRINT_TTL": (60, None),
     "CONCURRENT_REQUESTS_PER_DOMAIN": (1, None),
     "CONCURRENT_ITEMS": (1, None),
     "DOWNLOAD_DELAY": (0, None),

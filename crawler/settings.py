@@ -89,3 +89,13 @@ SCNEWS_DB = None
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# The shared crawl (scnews crawl --redis URL, crawler/distributed/): the URL (set by --redis); the prefix of
+# its Redis keys; a crawler's heartbeat every SCNEWS_REDIS_HEARTBEAT seconds, and silent for
+# SCNEWS_REDIS_HEARTBEAT_TTL seconds it counts as stopped (its requests go back to the frontier); an
+# abandoned run's fingerprints and claims expire SCNEWS_REDIS_FINGERPRINT_TTL seconds after the last one.
+SCNEWS_REDIS_URL = None
+SCNEWS_REDIS_PREFIX = "scnews"
+SCNEWS_REDIS_HEARTBEAT = 0.5
+SCNEWS_REDIS_HEARTBEAT_TTL = 10.0
+SCNEWS_REDIS_FINGERPRINT_TTL = 86400

@@ -404,11 +404,11 @@ def failed_urls_to_retry(db: Database, limit: int | None = None) -> list[str]:
 # --- crawl runs -------------------------------------------------------------------------------------------
 
 
-def start_run(db: Database, arguments: dict[str, Any]) -> int:
-    """Record the start of a crawl (status ``running``); returns the run id."""
+def start_run(db: Database, arguments: dict[str, Any], started_at: str | None = None) -> int:
+    """Record the start of a crawl (status ``running``; now unless ``started_at``); returns the run id."""
     cursor = db.execute(
         "INSERT INTO crawl_runs (started_at, arguments, status) VALUES (?, ?, 'running')",
-        [utc_now(), json.dumps(arguments, ensure_ascii=False, sort_keys=True, default=str)],
+        [started_at or utc_now(), json.dumps(arguments, ensure_ascii=False, sort_keys=True, default=str)],
     )
     assert cursor.lastrowid is not None  # an INSERT always has one
     return cursor.lastrowid

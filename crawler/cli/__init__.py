@@ -13,6 +13,7 @@ COMMANDS: dict[str, str] = {
     "crawl": "crawl:crawl_command",
     "revisit": "revisit:revisit_command",
     "changes": "changes:changes_command",
+    "ingest": "ingest:ingest_command",
     "replica": "replica:replica_command",
     "search": "search:search_command",
     "show": "show:show_command",

@@ -26,6 +26,13 @@ from crawler.cli.options import db_option
 @click.option("--refresh", is_flag=True, help="Fetch articles in the window again even if already stored.")
 @click.option("--replica", is_flag=True, help="Start the bundled offline replica of the site and crawl it.")
 @click.option("--replica-url", metavar="URL", help="Crawl a replica already running there (scnews replica).")
+@click.option(
+    "--redis",
+    "redis_url",
+    metavar="URL",
+    help="Share the crawl with every process given this Redis URL (redis://host:6379/0); records go to "
+    "`scnews ingest`, no database here.",
+)
 @click.option("--cache", is_flag=True, help="Use Scrapy's HTTP cache (./.scrapy/httpcache), for development.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no log; only the final summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Log every request (Scrapy's INFO log).")
@@ -46,6 +53,7 @@ def crawl_command(
     refresh: bool,
     replica: bool,
     replica_url: str | None,
+    redis_url: str | None,
     cache: bool,
     quiet: bool,
     verbose: bool,
@@ -73,6 +81,7 @@ def crawl_command(
         refresh=refresh,
         replica=replica,
         replica_url=replica_url,
+        redis_url=redis_url,
         cache=cache,
         quiet=quiet,
         verbose=verbose,

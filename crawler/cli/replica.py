@@ -21,7 +21,14 @@ import click
     metavar="N",
     help="Add N synthetic articles (benchmarks).",
 )
-def replica_command(port: int, no_faults: bool, articles: int) -> None:
+@click.option(
+    "--latency",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    metavar="SECONDS",
+    help="Wait this long before each answer (lists and articles), standing for the network (benchmarks).",
+)
+def replica_command(port: int, no_faults: bool, articles: int, latency: float) -> None:
     """Serve a small copy of the site, built from the fixtures, until interrupted.
 
     Channel lists with several pages, articles in every template generation (GBK bytes included), a redirect
@@ -34,7 +41,8 @@ def replica_command(port: int, no_faults: bool, articles: int) -> None:
     from crawler.replica import ReplicaServer, ReplicaSite
 
     try:
-        server = ReplicaServer(ReplicaSite(faults=not no_faults, extra_articles=articles), port=port)
+        site = ReplicaSite(faults=not no_faults, extra_articles=articles, latency=latency)
+        server = ReplicaServer(site, port=port)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
     summary = server.site.summary()

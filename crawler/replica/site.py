@@ -111,6 +111,7 @@ class ReplicaSite:
     extra_articles: int = 0
     page_size: int = 5
     slow_seconds: float = 4.0
+    latency: float = 0.0  # seconds added to every answer, standing for the network (benchmarks)
     retry_after: int = 1
     fixtures_dir: Path | None = None
     timeline: Timeline | None = None
@@ -421,7 +422,7 @@ class ReplicaSite:
                 return 500, {"Content-Type": "text/plain"}, b"internal error (replica list outage)", 0.0
             found = self.list_page(parts[0], number) if number else None
             if found is not None:
-                return 200, {"Content-Type": found[1]}, found[0], 0.0
+                return 200, {"Content-Type": found[1]}, found[0], self.latency
         with self._lock:
             page = self.pages.get(path) if self._shown(path) else None
             fault = self.fault_state.get(path)
@@ -440,7 +441,7 @@ class ReplicaSite:
         headers = {"Content-Type": page.content_type}
         if page.location:
             headers["Location"] = page.location
-        return page.status, headers, page.body, delay
+        return page.status, headers, page.body, delay + self.latency
 
     def record(self, method: str, path: str, host: str, status: int, user_agent: str = "") -> None:
         with self._lock:

@@ -45,6 +45,7 @@ from crawler.crawl_args import (
     parse_positive_int,
     parse_when,
 )
+from crawler.memory import CrawlMemory, memory_for
 from crawler.parsers.listing import parse_listing
 from crawler.revisit import REDIRECT_STATUSES, WITHDRAWN_STATUSES, RevisitPolicy, Withdrawn
 from crawler.timewindow import CHINA
@@ -128,6 +129,7 @@ class ScChinanewsSpider(scrapy.Spider):
     maxsize: int
     margin: timedelta
     run_id: int | None
+    memory: CrawlMemory
 
     def __init__(
         self,
@@ -161,7 +163,7 @@ class ScChinanewsSpider(scrapy.Spider):
         self.until_arg = until
         self.seen_ids: set[str] = set()
         self.retry_urls: set[str] = set()
-        self.db = None
+        self.db = None  # the database: coverage and revisits (everything else goes through self.memory)
         # Coverage bookkeeping, per channel: where its window starts, the bottom date of the last list page
         # read, and how its paging ended (covered from, and why the rest of the window was not covered).
         self.channel_since: dict[str, datetime] = {}
@@ -203,6 +205,7 @@ class ScChinanewsSpider(scrapy.Spider):
                 spider.since = parse_when(spider.since_arg, spider.now)
             if spider.until_arg:
                 spider.until = parse_when(spider.until_arg, spider.now, name="--until", end_of_day=True)
+        spider.memory = memory_for(crawler)
         return spider
 
     # --- URLs: site form <-> fetch form ------------------------------------------------------------------
@@ -252,6 +255,7 @@ class ScChinanewsSpider(scrapy.Spider):
     # --- start -------------------------------------------------------------------------------------------
 
     def open_db(self):
+        """Revisits read and mark stored articles in the database itself (never under --redis)."""
         if self.db is None:
             from crawler.database import open_database
             from pipelines.session import db_path_from_settings
@@ -264,42 +268,68 @@ class ScChinanewsSpider(scrapy.Spider):
         recorded) the start of the last successful run, else ``SCNEWS_FIRST_RUN_SINCE`` back."""
         if self.since is not None:
             return self.since
-        from crawler.coverage import has_any_coverage
-        from crawler.storage import last_successful_run
-
-        db = self.open_db()
-        last = None if has_any_coverage(db) else last_successful_run(db)
-        if last and last.get("started_at"):
-            return datetime.fromisoformat(last["started_at"]).astimezone(CHINA)
+        last = None if self.has_coverage() else self.memory.last_success_start()
+        if last is not None:
+            return last.astimezone(CHINA)
         return parse_when(self.first_run_since, self.now, name="SCNEWS_FIRST_RUN_SINCE")
+
+    def has_coverage(self) -> bool:
+        """Coverage lives in the database; a crawler without one (--redis) windows by the last run."""
+        if not self.memory.uses_database:
+            return False
+        from crawler.coverage import has_any_coverage
+
+        return has_any_coverage(self.open_db())
 
     def channel_window_start(self, code: str, default: datetime) -> datetime:
         """``since`` when given; else the channel's oldest open gap or its covered time less the margin."""
-        if self.since_arg:
+        if self.since_arg or not self.memory.uses_database:
             return default
         from crawler.coverage import next_window_start
 
         return next_window_start(self.open_db(), code, self.now, self.margin) or default
 
-    async def start(self) -> AsyncIterator[Request]:
-        from crawler.storage import failed_urls_to_retry, known_article_ids
+    def run_params(self) -> dict[str, Any]:
+        return {
+            "channels": list(self.channels),
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "max_pages": self.max_pages,
+            "refresh": self.refresh,
+        }
 
-        db = self.open_db()
+    def adopt_run(self, params: dict[str, Any]) -> None:
+        """Crawl with the parameters of a run another process started (a shared frontier has one window)."""
+        self.channels = list(params["channels"])
+        self.since = datetime.fromisoformat(params["since"]) if params.get("since") else None
+        self.until = datetime.fromisoformat(params["until"]) if params.get("until") else None
+        self.max_pages = int(params["max_pages"])
+        self.refresh = bool(params["refresh"])
+        if self.since is not None:
+            self.channel_since = {code: self.since for code in self.channels}
+
+    async def start(self) -> AsyncIterator[Request]:
         default = self.window_start()
         self.channel_since = {code: self.channel_window_start(code, default) for code in self.channels}
         self.since = min(self.channel_since.values(), default=default).astimezone(CHINA)
+        seed, params = self.memory.join_run(self.run_params())
+        if not seed:
+            self.adopt_run(params)
         self.crawler.stats.set_value("scnews/window_since", self.since.isoformat(timespec="seconds"))
         if self.until:
             self.crawler.stats.set_value("scnews/window_until", self.until.isoformat(timespec="seconds"))
         self.logger.info("window from %s, channels %s", self.since.isoformat(), ",".join(self.channels))
 
+        if not seed:
+            self.logger.info("joined a run another process started: its frontier is shared")
+            return
         if not self.lists:
             for request in self.revisit_requests():
                 yield request
             return
-        retry = failed_urls_to_retry(db, limit=self.retry_limit)
+        retry = self.memory.failures_to_retry(self.retry_limit)
         retried_ids = [parsed.article_id for parsed in map(parse_article_url, retry) if parsed]
-        known = set() if self.refresh else known_article_ids(db, retried_ids)
+        known = set() if self.refresh else self.memory.known_ids(retried_ids)
         stats = self.crawler.stats
         for url in retry:
             if not self.on_site(url):
@@ -339,8 +369,6 @@ class ScChinanewsSpider(scrapy.Spider):
         return True
 
     def parse_list(self, response: Response, site_url: str, channel: str | None, page: int):
-        from crawler.storage import known_article_ids
-
         stats = self.crawler.stats
         stats.inc_value("scnews/list_pages")
         listing = parse_listing(response.body, self.site_url(response.url), encoding=header_charset(response))
@@ -365,7 +393,10 @@ class ScChinanewsSpider(scrapy.Spider):
             if (parsed := parse_article_url(item.url)) is not None
         }
         fresh = {k: v for k, v in ids.items() if k not in self.seen_ids}
-        known = set() if self.refresh else known_article_ids(self.open_db(), fresh)
+        if fresh:  # another process of a shared run may have taken some on already (other URL forms)
+            claimed = self.memory.claim(fresh, by=site_url)
+            fresh = {k: v for k, v in fresh.items() if k in claimed}
+        known = set() if self.refresh else self.memory.known_ids(fresh)
         for article_id, (item, parsed) in fresh.items():
             self.seen_ids.add(article_id)
             stats.inc_value("scnews/discovered")
@@ -527,20 +558,16 @@ class ScChinanewsSpider(scrapy.Spider):
     # --- failures ----------------------------------------------------------------------------------------
 
     def fail(self, url: str, stage: str, reason: str, http_status: int | None = None) -> None:
-        from crawler.storage import record_failure
-
         self.crawler.stats.inc_value("scnews/failed")
         self.crawler.stats.inc_value(f"scnews/failed/{stage}")
         if stage != "revisit" and parse_article_url(url):
             self.crawler.stats.inc_value("scnews/failed_articles")
         self.logger.info("failed (%s) %s: %s", stage, url, reason)
-        record_failure(self.open_db(), url, stage, reason, http_status)
+        self.memory.record_failure(url, stage, reason, http_status)
 
     def clear_failure(self, site_url: str) -> None:
         if site_url in self.retry_urls:
-            from crawler.storage import clear_failures
-
-            clear_failures(self.open_db(), site_url)
+            self.memory.clear_failure(site_url)
             self.crawler.stats.inc_value("scnews/resolved_failures")
 
     def on_error(self, failure) -> None:
@@ -640,8 +667,10 @@ class ScChinanewsSpider(scrapy.Spider):
         # The pipelines have committed their last batch by now (Scrapy closes them before this signal).
         # A run that could not store its articles (disk full: `unstored`) covers nothing, nor do revisits.
         unstored = self.crawler.stats.get_value("scnews/unstored")
-        if reason == "finished" and self.lists and self.channel_since and not unstored:
+        covering = self.lists and self.channel_since and self.memory.uses_database
+        if reason == "finished" and covering and not unstored:
             self.record_coverage()
+        self.memory.close()
         if self.db is not None:
             self.db.close()
             self.db = None
