@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from html import unescape
@@ -22,6 +21,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "search"))
 from search_corpus import write_corpus  # noqa: E402
+from serve_process import running_serve  # noqa: E402
 
 SCNEWS = str(Path(sys.executable).parent / "scnews")
 WINDOW = (1200, 1500)
@@ -35,24 +35,8 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("dashboard")
     path = tmp / "scnews.db"
     write_corpus(path)
-    proc = subprocess.Popen(
-        [SCNEWS, "serve", "--port", "0", "--db", str(path)], stderr=subprocess.PIPE, text=True
-    )
-    try:
-        line = proc.stderr.readline()
-        assert "read-only on http://127.0.0.1:" in line, line
-        base = line.split(" on ", 1)[1].strip().rsplit("/", 1)[0]
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with running_serve(path) as base:
         yield base, tmp
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        proc.stderr.close()
 
 
 def chromium(url: str, profile: Path, *mode: str) -> subprocess.CompletedProcess:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "search"))
 from search_corpus import ARTICLES, insert_sqlite3, write_corpus  # noqa: E402
+from serve_process import running_serve  # noqa: E402
 
 SCNEWS = str(Path(sys.executable).parent / "scnews")
 
@@ -32,27 +32,8 @@ def server(tmp_path_factory):
     write_corpus(path)
     scnews(path, "watch", "add", "dayun", "大运会")
     scnews(path, "watch", "add", "熊猫", "熊猫")
-    proc = subprocess.Popen(
-        [SCNEWS, "serve", "--port", "0", "--db", str(path)],
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "SCNEWS_SERVE_REFRESH": "0.2"},
-    )
-    try:
-        line = proc.stderr.readline()
-        assert "serving scnews.db read-only on http://127.0.0.1:" in line, line
-        base = line.split(" on ", 1)[1].strip().rsplit("/", 1)[0]
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with running_serve(path, refresh=0.2) as base:
         yield base, path
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        proc.stderr.close()
 
 
 def fetch(url: str, headers: dict[str, str] | None = None, full: bool = False):
