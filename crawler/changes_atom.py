@@ -22,17 +22,34 @@ def xml_text(value: Any) -> str:
     return _NOT_XML.sub("", "" if value is None else str(value))
 
 
+def sub(parent: ET.Element, tag: str, text: Any = None, **attrs: str) -> ET.Element:
+    """An Atom child element of ``parent``; text and attribute values stripped to what XML can hold."""
+    el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
+    if text is not None:
+        el.text = xml_text(text)
+    return el
+
+
+def change_entry(feed: ET.Element, change: dict[str, Any], *, updated: str) -> ET.Element:
+    """The entry of one edit, withdrawal or reappearance (``updated``: when the change has no time)."""
+    entry = sub(feed, "entry")
+    sub(entry, "id", f"urn:scnews:change:{change['id']}")
+    sub(entry, "title", f"[{change['kind']}] {change.get('title') or '(no title)'}")
+    sub(entry, "updated", change.get("detected_at") or updated)
+    if change.get("published_at"):
+        sub(entry, "published", change["published_at"])
+    if change.get("url"):
+        sub(entry, "link", href=change["url"], rel="alternate", type="text/html")
+    sub(entry, "category", term=change["kind"])
+    text = describe(change) + (f"\n{change['diff']}" if change.get("diff") else "")
+    sub(entry, "content", text, type="text")
+    return entry
+
+
 def changes_feed(
     changes: list[dict[str, Any]], *, feed_id: str = "urn:scnews:changes", title: str = "scnews: changes"
 ) -> str:
     ET.register_namespace("", ATOM_NS)
-
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
-        if text is not None:
-            el.text = xml_text(text)
-        return el
-
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
     sub(feed, "id", feed_id)
@@ -41,16 +58,6 @@ def changes_feed(
     sub(sub(feed, "author"), "name", "scnews")
     sub(feed, "generator", "scnews")
     for change in changes:
-        entry = sub(feed, "entry")
-        sub(entry, "id", f"urn:scnews:change:{change['id']}")
-        sub(entry, "title", f"[{change['kind']}] {change.get('title') or '(no title)'}")
-        sub(entry, "updated", change.get("detected_at") or now)
-        if change.get("published_at"):
-            sub(entry, "published", change["published_at"])
-        if change.get("url"):
-            sub(entry, "link", href=change["url"], rel="alternate", type="text/html")
-        sub(entry, "category", term=change["kind"])
-        text = describe(change) + (f"\n{change['diff']}" if change.get("diff") else "")
-        sub(entry, "content", text, type="text")
+        change_entry(feed, change, updated=now)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

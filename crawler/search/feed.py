@@ -26,12 +26,11 @@ from xml.etree import ElementTree as ET
 
 from sqlite_utils import Database
 
-from crawler.changes import changes_for_watch, describe, max_change_id
-from crawler.changes_atom import xml_text
+from crawler.changes import changes_for_watch, max_change_id
+from crawler.changes_atom import ATOM_NS, change_entry, sub
 from crawler.search.engine import Search
 from crawler.search.filters import Filters
 
-ATOM_NS = "http://www.w3.org/2005/Atom"
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
 
@@ -59,13 +58,6 @@ def watch_feed(
 ) -> str:
     """The Atom document for ``watch`` (a row of ``list_watches``): ``articles``, then ``changes``."""
     ET.register_namespace("", ATOM_NS)
-
-    def sub(parent: ET.Element, tag: str, text: Any = None, **attrs: str) -> ET.Element:
-        el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
-        if text is not None:
-            el.text = xml_text(text)
-        return el
-
     name = watch["name"]
     stored = [a["first_seen"] for a in articles if a.get("first_seen")]
     stored += [c["detected_at"] for c in changes if c.get("detected_at")]
@@ -96,17 +88,7 @@ def watch_feed(
         meta = " · ".join(x for x in (article.get("channel_name"), article.get("source")) if x)
         sub(entry, "summary", (meta + " — " if meta else "") + (article.get("snippet") or ""))
     for change in changes:
-        entry = sub(feed, "entry")
-        sub(entry, "id", f"urn:scnews:change:{change['id']}")
-        sub(entry, "title", f"[{change['kind']}] {change.get('title') or '(no title)'}")
-        sub(entry, "updated", change.get("detected_at") or "1970-01-01T00:00:00+00:00")
-        if change.get("published_at"):
-            sub(entry, "published", change["published_at"])
-        if change.get("url"):
-            sub(entry, "link", href=change["url"], rel="alternate", type="text/html")
-        sub(entry, "category", term=change["kind"])
-        text = describe(change) + (f"\n{change['diff']}" if change.get("diff") else "")
-        sub(entry, "content", text, type="text")
+        change_entry(feed, change, updated="1970-01-01T00:00:00+00:00")
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
