@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from crawler.cli.options import db_option
+from crawler.cli.options import db_option, quiet_option, settings_option, verbose_option
 
 
 @click.command("crawl")
@@ -34,16 +34,9 @@ from crawler.cli.options import db_option
     "`scnews ingest`, no database here.",
 )
 @click.option("--cache", is_flag=True, help="Use Scrapy's HTTP cache (./.scrapy/httpcache), for development.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress and no log; only the final summary.")
-@click.option("--verbose", "-v", is_flag=True, help="Log every request (Scrapy's INFO log).")
-@click.option(
-    "--set",
-    "-s",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy or SCNEWS_ setting (repeatable), e.g. -s DOWNLOAD_DELAY=2.",
-)
+@quiet_option
+@verbose_option
+@settings_option("a Scrapy or SCNEWS_ setting", "DOWNLOAD_DELAY=2")
 def crawl_command(
     db_path: str | None,
     channels: str | None,

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from crawler.cli.options import db_option
+from crawler.cli.options import db_option, settings_option
 
 
 @click.command("ingest")
@@ -26,14 +26,7 @@ from crawler.cli.options import db_option
     metavar="SECONDS",
     help="With --once: how long the queue must stay empty, with no crawler running, before exiting.",
 )
-@click.option(
-    "--set",
-    "-s",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a setting of the pipelines (repeatable), e.g. -s SCNEWS_BATCH_SIZE=100.",
-)
+@settings_option("a setting of the pipelines", "SCNEWS_BATCH_SIZE=100")
 def ingest_command(
     redis_url: str, db_path: str | None, once: bool, idle: float, settings: tuple[str, ...]
 ) -> None:

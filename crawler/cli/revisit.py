@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from crawler.cli.options import db_option
+from crawler.cli.options import db_option, quiet_option, settings_option, verbose_option
 
 
 @click.command("revisit")
@@ -21,16 +21,9 @@ from crawler.cli.options import db_option
 @click.option(
     "--replica-url", metavar="URL", help="Revisit on a replica already running there (scnews replica)."
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress and no log; only the final summary.")
-@click.option("--verbose", "-v", is_flag=True, help="Log every request (Scrapy's INFO log).")
-@click.option(
-    "--set",
-    "-s",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy or SCNEWS_ setting (repeatable), e.g. -s SCNEWS_REVISIT_MAX_AGE=3d.",
-)
+@quiet_option
+@verbose_option
+@settings_option("a Scrapy or SCNEWS_ setting", "SCNEWS_REVISIT_MAX_AGE=3d")
 def revisit_command(
     db_path: str | None,
     every: bool,
