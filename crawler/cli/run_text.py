@@ -55,9 +55,11 @@ KNOWN = set(
     "since requests responses list_pages articles skipped_known new changed unchanged duplicates dropped "
     "failed failed_fetch failed_parse retried_failures resolved_failures generic generic_share generic_count "
     "generic_total generic_basis generic_threshold elapsed_seconds indexed revisits revisits_online "
-    "revisits_failed removed restored still_removed discovered stored failed_articles unstored unaccounted "
-    "gaps_recorded".split()
+    "revisits_failed removed restored still_removed".split()
 )
+
+# the counts of the outcome line, shown there when a run counted what it discovered
+OUTCOME = {"discovered", "stored", "failed_articles", "unstored", "unaccounted", "gaps_recorded"}
 
 
 def _n(count: Any, word: str, plural: str | None = None) -> str:
@@ -93,7 +95,9 @@ def run_lines(run: dict[str, Any]) -> list[str]:
     if "articles" in counts or stored:
         head = f"{_n(counts.get('articles'), 'article')} parsed" if "articles" in counts else "stored"
         lines.append(f"      {head}: " + ", ".join(f"{v:,} {k}" for k, v in stored))
+    shown = set(KNOWN)
     if "discovered" in counts:
+        shown.update(OUTCOME)
         ends = [
             f"{_n(counts.get('skipped_known'), 'already stored', 'already stored')}",
             f"{_n(counts.get('stored'), 'stored', 'stored')}",
@@ -131,7 +135,7 @@ def run_lines(run: dict[str, Any]) -> list[str]:
             f"{counts.get('removed', 0):,} removed ({counts.get('still_removed', 0):,} still removed), "
             f"{counts.get('restored', 0):,} restored, {counts.get('revisits_failed', 0):,} failed"
         )
-    other = [f"{k} {v}" for k, v in counts.items() if k not in KNOWN]
+    other = [f"{k} {v}" for k, v in counts.items() if k not in shown]
     if other:
         lines.append("      " + ", ".join(other))
     return lines
