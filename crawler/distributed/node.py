@@ -6,8 +6,9 @@ Every step that must not interleave with another process is one Lua script, so R
   writer) and seeds it; later ones join it and crawl with its parameters.
 - take: a request leaves the frontier and is recorded as in flight for this process, in one step.
 - finish (ack): the request's callback has run and its output (requests, records) is in Redis.
-- may-close: the frontier is empty and no other live process is busy. Processes whose heartbeat stopped
-  (killed, machine gone) are removed and their in-flight requests go back to the frontier first.
+- may-close: the frontier is empty and no other process is busy or holds requests in flight. Processes
+  whose heartbeat stopped (killed, machine gone) are removed and their in-flight requests go back to the
+  frontier first.
 - leave: this process's state goes; when no process is left and the frontier is empty the run ends (a
   ``run-end`` event after every process's ``crawler-done``; the frontier and fingerprints go with it).
 
@@ -78,7 +79,10 @@ return 1
 """
 
 # Shared by may-close and leave: remove dead processes (their in-flight requests back to the frontier);
-# 1 when the frontier is empty and no other live process is busy.
+# 1 when the frontier is empty and no other process is busy or holds requests in flight. A stopped
+# process's ``busy`` may expire before its ``alive`` (each is renewed on its own clock): until ``alive``
+# expires, its in-flight requests still keep the others from leaving, so that one of them requeues and
+# fetches them.
 _SETTLE = """
 local function settle(requests, crawlers, prefix, me)
   local reclaimed = 0
@@ -95,7 +99,10 @@ local function settle(requests, crawlers, prefix, me)
   end
   if redis.call('ZCARD', requests) > 0 then return 0, reclaimed end
   for _, other in ipairs(redis.call('SMEMBERS', crawlers)) do
-    if other ~= me and redis.call('EXISTS', prefix .. ':busy:' .. other) == 1 then return 0, reclaimed end
+    if other ~= me and (redis.call('EXISTS', prefix .. ':busy:' .. other) == 1
+        or redis.call('HLEN', prefix .. ':inflight:' .. other) > 0) then
+      return 0, reclaimed
+    end
   end
   return 1, reclaimed
 end

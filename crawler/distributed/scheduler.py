@@ -180,8 +180,9 @@ COUNTED = ("downloader/request_count", "response_received_count", "scnews/", "it
 
 class AckMiddleware:
     """A request is finished once its callback's output has gone through (records queued, requests in the
-    frontier; as a spider middleware), or once its download failed for good (as a downloader middleware,
-    after the retries: the errback that records the failure runs next); then it is no longer in flight."""
+    frontier; as a spider middleware) or its callback failed, or once its download failed for good (as a
+    downloader middleware, after the retries: the errback that records the failure runs next); then it is
+    no longer in flight."""
 
     def __init__(self, crawler):
         self.node = node_for(crawler)
@@ -210,6 +211,12 @@ class AckMiddleware:
         async for item in result:
             yield item
         self._ack(response)
+
+    def process_spider_exception(self, response, exception):
+        # The callback failed (Scrapy has logged it): the request is done, and not left in flight, where it
+        # would keep the other processes from leaving (``may_close``) until this one leaves.
+        self._ack(response)
+        return None
 
     def process_exception(self, request, exception):
         self._ack_request(request)
