@@ -240,8 +240,8 @@ class Node:
         except (RuntimeError, AttributeError):  # the engine has no slot yet, or any more
             idle = True
         try:
-            if idle:
-                self.client.delete(self.keys.busy(self.id))
+            if idle:  # nothing is being fetched or processed: anything still marked in flight is done
+                self.client.delete(self.keys.busy(self.id), self.keys.inflight(self.id))
             else:
                 self.client.set(self.keys.busy(self.id), 1, px=self.ttl_ms)
         except redis.RedisError as exc:

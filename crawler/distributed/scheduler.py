@@ -23,9 +23,10 @@ from __future__ import annotations
 import logging
 import uuid
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import redis
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
@@ -34,6 +35,8 @@ from scrapy_redis.scheduler import Scheduler
 from crawler.distributed.node import TOKEN_META, Node, node_for
 
 logger = logging.getLogger(__name__)
+
+PARENT_META = "scnews_parent"  # on a request a callback produced: the token of the request in flight
 
 
 class RunQueue(PriorityQueue):
@@ -127,6 +130,7 @@ class RunScheduler(Scheduler):
         # A retry or redirect of a request in flight: once the new request is in the frontier (or filtered
         # out), the one taken is done.
         token = request.meta.pop(TOKEN_META, None)
+        parent = request.meta.pop(PARENT_META, None)  # a callback's output: in Redis once this returns
         try:
             fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
             data = self.queue._encode_request(request)
@@ -139,6 +143,9 @@ class RunScheduler(Scheduler):
         except redis.RedisError as exc:
             self.node.lost(exc)
             return False
+        finally:
+            if parent:
+                node_outputs(self.node).done(self.node, parent)
 
     def next_request(self):
         if self.node.error is not None:
@@ -179,45 +186,112 @@ COUNTED = ("downloader/request_count", "response_received_count", "scnews/", "it
 
 
 class AckMiddleware:
-    """A request is finished once its callback's output has gone through (records queued, requests in the
-    frontier; as a spider middleware) or its callback failed, or once its download failed for good (as a
-    downloader middleware, after the retries: the errback that records the failure runs next); then it is
-    no longer in flight."""
+    """A request is finished once every request and record its callback produced is in Redis (as a spider
+    middleware), or its callback failed, or once its download failed for good (as a downloader middleware,
+    after the retries: the errback that records the failure runs next); then it is no longer in flight.
+
+    Scrapy hands a callback's output to the frontier and the item pipelines only after it has read all of
+    it (under asyncio, ``_parallel_asyncio`` fills a queue that workers drain later), so the end of the
+    output is not the end of its processing: each output is counted, and the request is acknowledged when
+    the last one has been queued (the scheduler) or handed to the writer (``item_scraped``, or dropped).
+    """
 
     def __init__(self, crawler):
         self.node = node_for(crawler)
+        self.outputs = node_outputs(self.node)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(self._item_done, signal=signal)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def _ack(self, response) -> None:
-        if response is not None:
-            self._ack_request(response.request)
-
     def _ack_request(self, request) -> None:
         token = request.meta.get(TOKEN_META)
-        if token and self.node.error is None:
-            try:
-                self.node.ack(token)
-            except redis.RedisError as exc:
-                self.node.lost(exc)
+        if token:
+            ack(self.node, token)
+
+    def _count(self, token: str | None, output):
+        if token and output is not None:
+            if isinstance(output, Request):
+                output.meta[PARENT_META] = token
+            self.outputs.started(token)
+        return output
+
+    def _item_done(self, response=None, **kwargs) -> None:
+        request = getattr(response, "request", None)
+        token = request.meta.get(TOKEN_META) if request is not None else None
+        if token:
+            self.outputs.done(self.node, token)
 
     def process_spider_output(self, response, result):
-        yield from result
-        self._ack(response)
+        token = response.request.meta.get(TOKEN_META) if response is not None else None
+        for output in result:
+            yield self._count(token, output)
+        if token:
+            self.outputs.finished(self.node, token)
 
     async def process_spider_output_async(self, response, result):
-        async for item in result:
-            yield item
-        self._ack(response)
+        token = response.request.meta.get(TOKEN_META) if response is not None else None
+        async for output in result:
+            yield self._count(token, output)
+        if token:
+            self.outputs.finished(self.node, token)
 
     def process_spider_exception(self, response, exception):
         # The callback failed (Scrapy has logged it): the request is done, and not left in flight, where it
-        # would keep the other processes from leaving (``may_close``) until this one leaves.
-        self._ack(response)
+        # would keep the other processes from leaving (``may_close``).
+        if response is not None:
+            self._ack_request(response.request)
         return None
 
     def process_exception(self, request, exception):
         self._ack_request(request)
         return None
+
+
+def ack(node: Node, token: str) -> None:
+    if node.error is None:
+        try:
+            node.ack(token)
+        except redis.RedisError as exc:
+            node.lost(exc)
+
+
+class Outputs:
+    """Per request in flight: how many of its callback's outputs are not in Redis yet, and whether the
+    callback has produced all of them; acknowledged when both say so."""
+
+    def __init__(self) -> None:
+        self.pending: dict[str, int] = {}
+        self.complete: set[str] = set()
+
+    def started(self, token: str) -> None:
+        self.pending[token] = self.pending.get(token, 0) + 1
+
+    def done(self, node: Node, token: str) -> None:
+        left = self.pending.get(token, 0) - 1
+        if left > 0:
+            self.pending[token] = left
+            return
+        self.pending.pop(token, None)
+        if token in self.complete:
+            self.complete.discard(token)
+            ack(node, token)
+
+    def finished(self, node: Node, token: str) -> None:
+        if self.pending.get(token, 0) > 0:
+            self.complete.add(token)
+        else:
+            self.pending.pop(token, None)
+            ack(node, token)
+
+
+_outputs: WeakKeyDictionary[Node, Outputs] = WeakKeyDictionary()
+
+
+def node_outputs(node: Node) -> Outputs:
+    outputs = _outputs.get(node)
+    if outputs is None:
+        outputs = _outputs[node] = Outputs()
+    return outputs

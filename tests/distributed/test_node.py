@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from scrapy import Request, signals
+from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.distributed.node import Node
+from crawler.distributed.node import TOKEN_META, Node, _nodes
+from crawler.distributed.scheduler import PARENT_META, AckMiddleware, node_outputs
 from crawler.spiders.sc_chinanews import ScChinanewsSpider
 
 REQUEST = b"a serialized article request"
@@ -48,3 +51,27 @@ def test_a_live_crawler_between_two_requests_is_not_waited_for(redis_factory):
     first, second = node(server.url), node(server.url)
     client.delete(first.keys.busy(first.id), second.keys.busy(second.id))  # both idle, nothing in flight
     assert first.may_close() and second.may_close()
+
+
+def test_a_request_stays_in_flight_until_its_callbacks_output_is_in_redis(redis_factory):
+    """Scrapy reads a callback's whole output before its pipelines and scheduler see any of it: reaching
+    the output's end must not finish the request (a crawler killed then lost the record)."""
+    server = redis_factory()
+    client = server.client()
+    crawling = node(server.url)
+    crawler = crawling.crawler
+    _nodes[crawler] = crawling
+    acks = AckMiddleware.from_crawler(crawler)
+    assert crawling.enqueue("fingerprint", 0, REQUEST) and crawling.take("token") == REQUEST
+    url = "http://127.0.0.1/cjbd/2024-04-10/300001.html"
+    response = HtmlResponse(url, body=b"<html></html>", request=Request(url, meta={TOKEN_META: "token"}))
+    record, follow = {"url": url}, Request(url.replace(".html", "_2.html"))
+
+    outputs = list(acks.process_spider_output(response, [record, follow, None]))
+    assert outputs == [record, follow, None] and follow.meta[PARENT_META] == "token"
+    inflight = crawling.keys.inflight(crawling.id)
+    assert client.hexists(inflight, "token")  # read, not yet handed over
+    crawler.signals.send_catch_log(signals.item_scraped, item=record, response=response, spider=None)
+    assert client.hexists(inflight, "token")  # the record is in Redis, the request for page 2 not yet
+    node_outputs(crawling).done(crawling, follow.meta[PARENT_META])  # what the scheduler does once queued
+    assert not client.hexists(inflight, "token")
