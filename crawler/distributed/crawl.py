@@ -21,7 +21,6 @@ ACK = "crawler.distributed.scheduler.AckMiddleware"
 def apply_redis_settings(settings, url: str) -> None:
     """The shared frontier and the hand-over to the writer, on top of the crawl's usual settings."""
     spider_mws = {**settings.getdict("SPIDER_MIDDLEWARES"), ACK: 10}
-    downloader_mws = {**settings.getdict("DOWNLOADER_MIDDLEWARES"), ACK: 50}
     overrides = {
         "SCNEWS_REDIS_URL": url,
         "SCHEDULER": "crawler.distributed.scheduler.RunScheduler",
@@ -29,7 +28,6 @@ def apply_redis_settings(settings, url: str) -> None:
         # The crawler stores nothing: its records go to the writer (scnews ingest) through Redis.
         "ITEM_PIPELINES": {"crawler.distributed.items.ItemQueuePipeline": 100},
         "SPIDER_MIDDLEWARES": spider_mws,
-        "DOWNLOADER_MIDDLEWARES": downloader_mws,
     }
     settings.setdict(overrides, priority="cmdline")
 

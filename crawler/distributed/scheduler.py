@@ -186,9 +186,11 @@ COUNTED = ("downloader/request_count", "response_received_count", "scnews/", "it
 
 
 class AckMiddleware:
-    """A request is finished once every request and record its callback produced is in Redis (as a spider
-    middleware), or its callback failed, or once its download failed for good (as a downloader middleware,
-    after the retries: the errback that records the failure runs next); then it is no longer in flight.
+    """A request is finished once every request and record its callback produced is in Redis, or once its
+    callback failed; then it is no longer in flight. A request whose download failed for good stays in
+    flight until its errback has recorded the failure: Scrapy calls that errback outside the spider
+    middlewares, so the entry goes when this process is next idle (``Node.beat``) or leaves; a crawler
+    killed before then has the request fetched again by another, which records the failure.
 
     Scrapy hands a callback's output to the frontier and the item pipelines only after it has read all of
     it (under asyncio, ``_parallel_asyncio`` fills a queue that workers drain later), so the end of the
@@ -245,9 +247,6 @@ class AckMiddleware:
             self._ack_request(response.request)
         return None
 
-    def process_exception(self, request, exception):
-        self._ack_request(request)
-        return None
 
 
 def ack(node: Node, token: str) -> None:
