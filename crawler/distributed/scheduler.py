@@ -248,7 +248,6 @@ class AckMiddleware:
         return None
 
 
-
 def ack(node: Node, token: str) -> None:
     if node.error is None:
         try:
