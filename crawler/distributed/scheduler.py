@@ -208,11 +208,6 @@ class AckMiddleware:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def _ack_request(self, request) -> None:
-        token = request.meta.get(TOKEN_META)
-        if token:
-            ack(self.node, token)
-
     def _count(self, token: str | None, output):
         if token and output is not None:
             if isinstance(output, Request):
@@ -241,10 +236,11 @@ class AckMiddleware:
             self.outputs.finished(self.node, token)
 
     def process_spider_exception(self, response, exception):
-        # The callback failed (Scrapy has logged it): the request is done, and not left in flight, where it
-        # would keep the other processes from leaving (``may_close``).
-        if response is not None:
-            self._ack_request(response.request)
+        # The callback failed (Scrapy has logged it): the request is done once what it produced before is in
+        # Redis, and not left in flight, where it would keep the other processes from leaving (may_close).
+        token = response.request.meta.get(TOKEN_META) if response is not None else None
+        if token:
+            self.outputs.finished(self.node, token)
         return None
 
 
