@@ -170,15 +170,21 @@ def _rekey(conn: sqlite3.Connection) -> int:
     try:
         slots = _needed_slots(conn, slots_of(conn))
         conn.execute("INSERT OR REPLACE INTO search_meta(key, value) VALUES ('slots', ?)", [str(slots)])
-        conn.execute("INSERT INTO search_index(search_index) VALUES ('delete-all')")
-        conn.execute("DELETE FROM search_docs")
-        conn.execute("DELETE FROM search_dirty")
-        conn.execute("INSERT INTO search_dirty(doc, had_old) SELECT rowid, 0 FROM articles")
+        _empty_and_queue_all(conn)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     return slots
+
+
+def _empty_and_queue_all(conn: sqlite3.Connection) -> None:
+    """Inside the caller's transaction: empty the index and queue every article for indexing."""
+    conn.execute("INSERT INTO search_index(search_index) VALUES ('delete-all')")
+    conn.execute("DELETE FROM search_docs")
+    conn.execute("DELETE FROM search_dirty")
+    conn.execute("INSERT INTO search_dirty(doc, had_old) SELECT rowid, 0 FROM articles")
 
 
 def index_pending(db: Database | sqlite3.Connection, *, progress: Callable[[int], None] | None = None) -> int:
@@ -241,10 +247,7 @@ def rebuild(db: Database | sqlite3.Connection) -> int:
     conn = _conn(db)
     _begin(conn)
     try:
-        conn.execute("INSERT INTO search_index(search_index) VALUES ('delete-all')")
-        conn.execute("DELETE FROM search_docs")
-        conn.execute("DELETE FROM search_dirty")
-        conn.execute("INSERT INTO search_dirty(doc, had_old) SELECT rowid, 0 FROM articles")
+        _empty_and_queue_all(conn)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
