@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "search"))
-from search_corpus import write_corpus  # noqa: E402
+from search_corpus import scnews, write_corpus  # noqa: E402
 
 SCNEWS = str(Path(sys.executable).parent / "scnews")
 # 成都 is in 1001, 1005, 1006, 1008 (not 1002: 完成。都江堰); newest first by publication:
@@ -22,13 +21,6 @@ def db_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("paging") / "scnews.db"
     write_corpus(path)
     return path
-
-
-def scnews(db, *args, ok=True):
-    result = subprocess.run([SCNEWS, *args, "--db", str(db)], capture_output=True, text=True, timeout=60)
-    if ok:
-        assert result.returncode == 0, result.stderr
-    return result
 
 
 def ids(db, *args):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "search"))
-from search_corpus import ARTICLES, insert_sqlite3, write_corpus  # noqa: E402
+from search_corpus import new_article, scnews, write_corpus  # noqa: E402
 
 SCNEWS = str(Path(sys.executable).parent / "scnews")
 
@@ -20,25 +19,6 @@ def db_path(tmp_path):
     path = tmp_path / "scnews.db"
     write_corpus(path)
     return path
-
-
-def scnews(db, *args, ok=True):
-    result = subprocess.run([SCNEWS, *args, "--db", str(db)], capture_output=True, text=True, timeout=60)
-    if ok:
-        assert result.returncode == 0, result.stderr
-    return result
-
-
-def new_article(db, article_id, title, body, **extra):
-    base = {
-        **ARTICLES[1],
-        "article_id": article_id,
-        "title": title,
-        "body": body,
-        "published_at": "2024-07-01T09:00:00+08:00",
-        **extra,
-    }
-    insert_sqlite3(db, base)
 
 
 def run_json(db, *args):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import feedparser
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "search"))
-from search_corpus import ARTICLES, insert_sqlite3, write_corpus  # noqa: E402
+from search_corpus import new_article, scnews, write_corpus  # noqa: E402
 
 SCNEWS = str(Path(sys.executable).parent / "scnews")
 
@@ -20,27 +19,6 @@ def db_path(tmp_path):
     path = tmp_path / "scnews.db"
     write_corpus(path)
     return path
-
-
-def scnews(db, *args, ok=True):
-    result = subprocess.run([SCNEWS, *args, "--db", str(db)], capture_output=True, text=True, timeout=60)
-    if ok:
-        assert result.returncode == 0, result.stderr
-    return result
-
-
-def new_article(db, article_id, title, body, published_at="2024-07-01T09:00:00+08:00", **extra):
-    insert_sqlite3(
-        db,
-        {
-            **ARTICLES[1],
-            "article_id": article_id,
-            "title": title,
-            "body": body,
-            "published_at": published_at,
-            **extra,
-        },
-    )
 
 
 def feed_of(db, name, *args):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 ARTICLES: list[dict[str, Any]] = [
@@ -148,3 +151,31 @@ def insert_sqlite3(path, article: dict[str, Any]) -> None:
             list(data.values()),
         )
     conn.close()
+
+
+SCNEWS = str(Path(sys.executable).parent / "scnews")
+
+
+def scnews(db, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
+    """Run ``scnews ARGS --db DB``; with ``ok``, assert it exited 0."""
+    result = subprocess.run([SCNEWS, *args, "--db", str(db)], capture_output=True, text=True, timeout=60)
+    if ok:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def new_article(
+    db, article_id: str, title: str, body: str, published_at="2024-07-01T09:00:00+08:00", **extra
+):
+    """Store one more article (a copy of the corpus's second with these fields) as another tool would."""
+    insert_sqlite3(
+        db,
+        {
+            **ARTICLES[1],
+            "article_id": article_id,
+            "title": title,
+            "body": body,
+            "published_at": published_at,
+            **extra,
+        },
+    )
